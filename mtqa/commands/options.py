@@ -1,0 +1,47 @@
+"""Flags shared by every command that scores text, and their mapping onto `Settings`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from mtqa.config import FAIL_ON, GRAMMAR_BACKENDS, Settings, load_settings
+
+# flag dest -> Settings field, where they differ only by name
+SETTING_FLAGS = ("lm", "embedder", "crosslingual_embedder", "grammar", "languagetool_url",
+                 "language", "device", "dtype", "batch_size", "threads", "cache_dir",
+                 "fail_on", "review_threshold", "fail_threshold", "risk_model")
+
+
+def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
+    models = parser.add_argument_group("models and backends (override the config file)")
+    models.add_argument("--config", type=Path, help="mtqa.toml or pyproject.toml to use "
+                        "(default: discovered from the working directory upwards)")
+    models.add_argument("--lm", metavar="PATH_OR_NAME",
+                        help="causal LM for fluency: 'smollm2-135m' (default), a local folder "
+                        "or a Hugging Face model name")
+    models.add_argument("--embedder", metavar="PATH_OR_NAME",
+                        help="sentence embedder for drift (default 'all-minilm-l6-v2')")
+    models.add_argument("--crosslingual-embedder", metavar="PATH_OR_NAME",
+                        help="multilingual embedder to compare a source in another language")
+    models.add_argument("--grammar", choices=GRAMMAR_BACKENDS, help="grammar backend (default auto)")
+    models.add_argument("--languagetool-url", metavar="URL", help="a running LanguageTool server")
+    models.add_argument("--language", help="language variant of the text, e.g. en-US, en-GB")
+    models.add_argument("--device", help="torch device (default cpu)")
+    models.add_argument("--dtype", choices=("auto", "bfloat16", "float32"), help="LM precision")
+    models.add_argument("--batch-size", type=int, help="sentences per model batch (default 32)")
+    models.add_argument("--threads", type=int, help="torch threads (default: all cores)")
+    models.add_argument("--cache-dir", type=Path, help="where converted models are cached")
+    gate = parser.add_argument_group("verdicts and gate")
+    gate.add_argument("--fail-on", choices=FAIL_ON,
+                      help="lowest verdict that fails the run with exit code 1 (default fail)")
+    gate.add_argument("--review-threshold", type=float, metavar="RISK",
+                      help="risk at or above which a segment is 'review'")
+    gate.add_argument("--fail-threshold", type=float, metavar="RISK",
+                      help="risk at or above which a segment is 'fail'")
+    gate.add_argument("--risk-model", type=Path, help="a refitted risk model (JSON)")
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    overrides = {name: getattr(args, name, None) for name in SETTING_FLAGS}
+    return load_settings(getattr(args, "config", None), **overrides)

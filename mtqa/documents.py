@@ -1,0 +1,172 @@
+"""The data that flows through mtqa: documents, their segments, and what scorers say of them.
+
+A reader turns a file into a `Document` of `Segment`s. Each scorer returns one
+`DimensionResult` per segment; `risk.py` folds them into a `SegmentResult`, which the
+writers print. Offsets are character offsets (Python string indices).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SegmentKind = Literal["sentence", "heading", "row", "furniture"]
+Verdict = Literal["ok", "review", "fail", "skipped"]
+DIMENSIONS = ("fluency", "grammar", "drift")
+
+
+@dataclass
+class Issue:
+    """One concrete finding, with offsets into the segment's text."""
+
+    dimension: str
+    start: int
+    end: int
+    message: str
+    rule: str
+    suggestions: list[str] = field(default_factory=list)
+    severity: str = "minor"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dimension": self.dimension,
+            "start": self.start,
+            "end": self.end,
+            "message": self.message,
+            "rule": self.rule,
+            "suggestions": list(self.suggestions),
+            "severity": self.severity,
+        }
+
+
+@dataclass
+class Segment:
+    """A unit that is scored: a sentence of a document or a row of a table.
+
+    `start`/`end` locate `text` in the document's original text (for tables, in the
+    target cell); `line`/`column` (1-based) locate the segment in the input file.
+    """
+
+    text: str
+    index: int
+    start: int
+    end: int
+    line: int = 1
+    column: int = 1
+    id: str | None = None
+    source: str | None = None
+    reference: str | None = None
+    kind: SegmentKind = "sentence"
+    meta: dict[str, Any] = field(default_factory=dict)
+    document: Document | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def scored(self) -> bool:
+        return self.kind != "furniture" and bool(self.text.strip())
+
+    def neighbours(self, window: int = 2) -> list[Segment]:
+        """Scored segments of the same document within `window` positions."""
+        if self.document is None:
+            return []
+        segments = self.document.segments
+        lo, hi = max(0, self.index - window), min(len(segments), self.index + window + 1)
+        return [s for s in segments[lo:hi] if s is not self and s.scored]
+
+
+@dataclass
+class Document:
+    """One input file (or one stream) split into segments."""
+
+    path: str
+    format: str
+    segments: list[Segment] = field(default_factory=list)
+    text: str | None = None
+    source_lang: str | None = None
+    target_lang: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for segment in self.segments:
+            segment.document = self
+
+    def add(self, segment: Segment) -> None:
+        segment.document = self
+        self.segments.append(segment)
+
+    @property
+    def content_hash(self) -> str:
+        """Stable identity of the document's content, used to key stored decisions."""
+        digest = hashlib.sha256()
+        for segment in self.segments:
+            digest.update(segment.text.encode("utf-8"))
+            digest.update(b"\x1f")
+        return digest.hexdigest()[:16]
+
+    @property
+    def has_source(self) -> bool:
+        return any(s.source for s in self.segments)
+
+    @property
+    def has_reference(self) -> bool:
+        return any(s.reference for s in self.segments)
+
+
+@dataclass
+class DimensionResult:
+    """What one scorer says of one segment: a score (higher = better), raw values, findings."""
+
+    score: float | None
+    raw: dict[str, Any] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+
+@dataclass
+class SegmentResult:
+    """The final, combined result for one segment: the public per-sentence record."""
+
+    segment: Segment
+    scores: dict[str, float | None]
+    raw: dict[str, dict[str, Any]]
+    issues: list[Issue]
+    risk: float | None
+    verdict: Verdict
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def file(self) -> str:
+        return self.segment.document.path if self.segment.document else ""
+
+    def to_dict(self) -> dict[str, Any]:
+        seg = self.segment
+        return {
+            "file": self.file,
+            "index": seg.index,
+            "id": seg.id,
+            "kind": seg.kind,
+            "text": seg.text,
+            "start": seg.start,
+            "end": seg.end,
+            "line": seg.line,
+            "column": seg.column,
+            "source": seg.source,
+            "reference": seg.reference,
+            "scores": dict(self.scores),
+            "raw": {k: dict(v) for k, v in self.raw.items()},
+            "risk": self.risk,
+            "verdict": self.verdict,
+            "reasons": list(self.reasons),
+            "issues": [issue.to_dict() for issue in self.issues],
+        }
+
+
+@dataclass
+class DocumentResult:
+    document: Document
+    results: list[SegmentResult]
+
+    def counts(self) -> dict[str, int]:
+        counts = {"ok": 0, "review": 0, "fail": 0, "skipped": 0}
+        for result in self.results:
+            counts[result.verdict] += 1
+        return counts

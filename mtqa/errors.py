@@ -1,0 +1,17 @@
+"""Errors a user can act on. The CLI prints them on one line and exits with code 2."""
+
+
+class MtqaError(Exception):
+    """Base class: the message is shown to the user as is."""
+
+
+class InputError(MtqaError):
+    """An input file is missing, unreadable or malformed. The message names the file."""
+
+
+class ConfigError(MtqaError):
+    """A setting is invalid."""
+
+
+class ModelError(MtqaError):
+    """A model or backend cannot be found, fetched or loaded."""

@@ -1,0 +1,81 @@
+"""The pipeline: documents in, one `SegmentResult` per segment out.
+
+Scorers are built once from `Settings` through the registry (`mtqa.scorers.base`), so
+each can be swapped by name in the config. Segments of all documents are scored together
+in chunks (models batch within a chunk), then `risk.RiskModel` combines the dimensions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from mtqa.config import Settings
+from mtqa.documents import DimensionResult, Document, DocumentResult, Segment
+from mtqa.errors import ConfigError
+from mtqa.risk import RiskModel
+from mtqa.scorers import build_scorer
+from mtqa.scorers.base import Scorer
+from mtqa.signature import Signature
+
+# Segments scored per round: big enough for length-sorted batching, small enough for progress.
+CHUNK_SIZE = 512
+Progress = Callable[[int], None]
+
+
+class Pipeline:
+    """Load the configured scorers once; score any number of documents with them."""
+
+    def __init__(self, settings: Settings | None = None, risk_model: RiskModel | None = None):
+        self.settings = (settings or Settings()).validate()
+        self.scorers: dict[str, Scorer] = {}
+        try:
+            for dimension, name in self.settings.components().items():
+                if name != "none":
+                    self.scorers[dimension] = build_scorer(dimension, name, self.settings)
+        except BaseException:
+            self.close()
+            raise
+        risk_model = risk_model or RiskModel.load(self.settings.risk_model)
+        self.risk = risk_model.with_thresholds(self.settings.review_threshold,
+                                               self.settings.fail_threshold)
+        if self.risk.review_threshold > self.risk.fail_threshold:
+            raise ConfigError("review_threshold must not exceed fail_threshold")
+
+    def score_segments(self, segments: Sequence[Segment]) -> list[dict[str, DimensionResult]]:
+        """Every scorer's result for each segment (unscored segments get empty dicts)."""
+        out: list[dict[str, DimensionResult]] = [{} for _ in segments]
+        positions = [i for i, s in enumerate(segments) if s.scored]
+        todo = [segments[i] for i in positions]
+        for dimension, scorer in self.scorers.items():
+            for position, result in zip(positions, scorer.score(todo), strict=True):
+                out[position][dimension] = result
+        return out
+
+    def run(self, documents: Iterable[Document], progress: Progress | None = None) -> list[DocumentResult]:
+        documents = list(documents)
+        segments = [s for d in documents for s in d.segments]
+        dims: list[dict[str, DimensionResult]] = []
+        for start in range(0, len(segments), CHUNK_SIZE):
+            chunk = segments[start:start + CHUNK_SIZE]
+            dims.extend(self.score_segments(chunk))
+            if progress:
+                progress(len(chunk))
+        combined = iter(self.risk.combine(s, d) for s, d in zip(segments, dims, strict=True))
+        return [DocumentResult(doc, [next(combined) for _ in doc.segments]) for doc in documents]
+
+    def components(self) -> dict[str, dict[str, Any]]:
+        return {dimension: scorer.signature() for dimension, scorer in self.scorers.items()}
+
+    def signature(self) -> Signature:
+        return Signature.from_pipeline(self)
+
+    def close(self) -> None:
+        for scorer in self.scorers.values():
+            scorer.close()
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,64 @@
+"""A run's results together with what produced them: the object every writer receives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from mtqa import __version__
+from mtqa.documents import DocumentResult, SegmentResult
+
+VERDICT_RANK = {"skipped": -1, "ok": 0, "review": 1, "fail": 2}
+
+
+@dataclass
+class Report:
+    documents: list[DocumentResult]
+    signature: str
+    components: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fail_on: str = "fail"
+    # Text output only: also list segments that passed.
+    verbose: bool = False
+
+    def results(self) -> Iterator[SegmentResult]:
+        for document in self.documents:
+            yield from document.results
+
+    def counts(self) -> dict[str, int]:
+        totals = {"ok": 0, "review": 0, "fail": 0, "skipped": 0}
+        for document in self.documents:
+            for verdict, count in document.counts().items():
+                totals[verdict] += count
+        return totals
+
+    def gate_failed(self) -> bool:
+        """True when any segment's verdict reaches the `fail_on` level."""
+        if self.fail_on == "never":
+            return False
+        level = VERDICT_RANK[self.fail_on]
+        return any(VERDICT_RANK[r.verdict] >= level for r in self.results())
+
+    def header(self) -> dict[str, Any]:
+        return {
+            "mtqa": __version__,
+            "signature": self.signature,
+            "components": self.components,
+            "fail_on": self.fail_on,
+            "counts": self.counts(),
+            "gate_failed": self.gate_failed(),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.header(),
+            "files": [
+                {
+                    "file": doc.document.path,
+                    "format": doc.document.format,
+                    "counts": doc.counts(),
+                    "segments": [r.to_dict() for r in doc.results],
+                }
+                for doc in self.documents
+            ],
+        }

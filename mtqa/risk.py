@@ -1,0 +1,187 @@
+"""Combine the dimensions of one segment into a risk, a verdict and reasons a person can act on.
+
+The combination is a logistic model over standardised raw features, one per comparison mode
+(`reference`: a reference or an English source; `source`: a source in another language;
+`document`: neither). Its parameters live in a small versioned JSON file in the package
+(`mtqa/data/risk_model.json`), refitted by `scripts/fit_risk.py`. A feature missing for a
+segment counts as the training mean, so it adds nothing either way.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mtqa.documents import DIMENSIONS, DimensionResult, Issue, Segment, SegmentResult, Verdict
+from mtqa.errors import ConfigError
+
+MODES = ("reference", "source", "document")
+# A reason is given for a dimension whose share of the logit is at least this.
+REASON_MIN_CONTRIBUTION = 0.35
+# Severities that on their own put a segment up for review, whatever the risk says.
+REVIEW_SEVERITIES = ("major", "critical")
+
+
+@dataclass
+class FeatureWeight:
+    mean: float
+    scale: float
+    weight: float
+
+
+@dataclass
+class LinearRiskModel:
+    bias: float
+    features: dict[str, FeatureWeight]
+
+    def contributions(self, values: dict[str, float]) -> dict[str, float]:
+        out = {}
+        for name, fw in self.features.items():
+            value = values.get(name)
+            if value is None or not math.isfinite(value):
+                continue
+            out[name] = fw.weight * (value - fw.mean) / fw.scale
+        return out
+
+    def risk(self, values: dict[str, float]) -> tuple[float, dict[str, float]]:
+        parts = self.contributions(values)
+        logit = self.bias + sum(parts.values())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit)))), parts
+
+
+@dataclass
+class RiskModel:
+    version: str
+    models: dict[str, LinearRiskModel]
+    review_threshold: float
+    fail_threshold: float
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> RiskModel:
+        try:
+            if path is None:
+                text = resources.files("mtqa.data").joinpath("risk_model.json").read_text("utf-8")
+            else:
+                text = Path(path).read_text("utf-8")
+            data = json.loads(text)
+            models = {
+                mode: LinearRiskModel(
+                    bias=spec["bias"],
+                    features={name: FeatureWeight(**fw) for name, fw in spec["features"].items()},
+                )
+                for mode, spec in data["models"].items()
+            }
+            return cls(
+                version=data["version"],
+                models=models,
+                review_threshold=data["thresholds"]["review"],
+                fail_threshold=data["thresholds"]["fail"],
+                meta=data.get("meta", {}),
+            )
+        except (OSError, KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{path or 'built-in risk model'}: cannot load risk model: {exc}") from None
+
+    def with_thresholds(self, review: float | None, fail: float | None) -> RiskModel:
+        return RiskModel(self.version, self.models,
+                         self.review_threshold if review is None else review,
+                         self.fail_threshold if fail is None else fail, self.meta)
+
+    def combine(self, segment: Segment, dims: dict[str, DimensionResult]) -> SegmentResult:
+        issues = [issue for dim in dims.values() for issue in dim.issues]
+        scores = {name: dims[name].score if name in dims else None for name in DIMENSIONS}
+        for name, dim in dims.items():
+            if name not in scores:
+                scores[name] = dim.score
+        raw = {name: dim.raw for name, dim in dims.items()}
+        if not segment.scored:
+            return SegmentResult(segment, scores, raw, issues, None, "skipped",
+                                 [_skip_reason(segment)])
+        mode = comparison_mode(segment)
+        risk, parts = self.models[mode].risk(feature_values(dims))
+        verdict = self.verdict(risk, issues)
+        reasons = explain(verdict, parts, dims, issues) if verdict != "ok" else []
+        raw["risk"] = {"mode": mode, "model": self.version,
+                       "contributions": {k: round(v, 4) for k, v in parts.items()}}
+        return SegmentResult(segment, scores, raw, issues, round(risk, 4), verdict, reasons)
+
+    def verdict(self, risk: float, issues: list[Issue]) -> Verdict:
+        if risk >= self.fail_threshold:
+            return "fail"
+        if risk >= self.review_threshold or any(i.severity in REVIEW_SEVERITIES for i in issues):
+            return "review"
+        return "ok"
+
+
+def comparison_mode(segment: Segment) -> str:
+    if segment.reference:
+        return "reference"
+    if segment.source:
+        lang = segment.document.source_lang if segment.document else None
+        if lang and lang.lower().startswith("en"):
+            return "reference"
+        return "source" if lang or not _looks_english(segment.source) else "reference"
+    return "document"
+
+
+def _looks_english(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isascii() for c in letters) / len(letters) > 0.9
+
+
+def feature_values(dims: dict[str, DimensionResult]) -> dict[str, float]:
+    """Flatten numeric raw values to `dimension.key` names, plus `dimension.score`."""
+    values: dict[str, float] = {}
+    for name, dim in dims.items():
+        if dim.score is not None:
+            values[f"{name}.score"] = float(dim.score)
+        for key, value in dim.raw.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                values[f"{name}.{key}"] = float(value)
+    return values
+
+
+def explain(verdict: str, parts: dict[str, float], dims: dict[str, DimensionResult],
+            issues: list[Issue]) -> list[str]:
+    """One short reason per dimension that pushed the risk up, most important first."""
+    by_dimension: dict[str, float] = {}
+    for feature, value in parts.items():
+        dimension = feature.split(".", 1)[0]
+        by_dimension[dimension] = by_dimension.get(dimension, 0.0) + value
+    reasons = []
+    for dimension, weight in sorted(by_dimension.items(), key=lambda kv: -kv[1]):
+        if weight < REASON_MIN_CONTRIBUTION:
+            continue
+        reasons.append(_reason_for(dimension, dims.get(dimension), issues))
+    for issue in issues:
+        if issue.severity in REVIEW_SEVERITIES and issue.dimension not in by_dimension:
+            reasons.append(f"{issue.dimension}: {issue.message}")
+    if not reasons:
+        reasons.append("several small signals together: " + ", ".join(
+            f"{d} {dims[d].score:.2f}" for d in dims if dims[d].score is not None))
+    return reasons
+
+
+def _reason_for(dimension: str, dim: DimensionResult | None, issues: list[Issue]) -> str:
+    mine = [i for i in issues if i.dimension == dimension]
+    score = "" if dim is None or dim.score is None else f" ({dimension} {dim.score:.2f})"
+    if mine:
+        more = f" (+{len(mine) - 1} more)" if len(mine) > 1 else ""
+        return f"{dimension}: {mine[0].message}{more}"
+    generic = {
+        "fluency": "reads unnaturally to the language model",
+        "grammar": "grammar findings",
+        "drift": "meaning differs from what it is compared with",
+        "checks": "source and target disagree on numbers, names or punctuation",
+    }
+    return f"{dimension}: {generic.get(dimension, 'low score')}{score}"
+
+
+def _skip_reason(segment: Segment) -> str:
+    if segment.kind == "furniture":
+        return "page furniture, not prose"
+    return "empty segment"

@@ -1,0 +1,65 @@
+"""Output formats. Each writer turns a `Report` into text; `write_report` writes it safely."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from mtqa.errors import ConfigError, InputError
+from mtqa.report import Report
+
+Writer = Callable[[Report, TextIO], None]
+_WRITERS: dict[str, Writer] = {}
+
+
+def register_writer(name: str) -> Callable[[Writer], Writer]:
+    def decorator(writer: Writer) -> Writer:
+        _WRITERS[name] = writer
+        return writer
+
+    return decorator
+
+
+def writer_names() -> list[str]:
+    _load_builtin()
+    return sorted(_WRITERS)
+
+
+def get_writer(name: str) -> Writer:
+    _load_builtin()
+    try:
+        return _WRITERS[name]
+    except KeyError:
+        raise ConfigError(f"unknown format {name!r}; known: {', '.join(sorted(_WRITERS))}") from None
+
+
+def write_report(report: Report, fmt: str, output: str | None) -> None:
+    """Write to `output` (atomically: a failed run leaves an existing file untouched) or stdout."""
+    writer = get_writer(fmt)
+    if output in (None, "-"):
+        writer(report, sys.stdout)
+        sys.stdout.flush()
+        return
+    target = Path(output)
+    if target.is_dir():
+        raise InputError(f"{output}: is a directory, expected an output file path")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"{output}: folder {folder} does not exist")
+    handle, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            writer(report, stream)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def _load_builtin() -> None:
+    # Imported for their @register_writer side effect.
+    from mtqa.writers import csv, json, text  # noqa: F401

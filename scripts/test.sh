@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Set up everything the tests need (Python packages, and Chromium where root can install it), then run them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh dev
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null \
+      || echo "scripts/test.sh: could not install chromium; browser tests will be skipped" >&2
+  fi
+fi
+export HF_HUB_OFFLINE=1
+exec .venv/bin/python -m pytest "$@"
