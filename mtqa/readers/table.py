@@ -1,0 +1,167 @@
+"""Tables of segments: .tsv, .csv (header row required) and .jsonl (one object a line).
+
+Columns (names are case-insensitive; aliases in brackets):
+  target    required  (mt, hyp, hypothesis, translation, tgt, output)
+  source    optional  (src)
+  reference optional  (ref)
+  id        optional  (seg_id, segment_id); default: the 1-based row number
+Every other column goes to `Segment.meta`. Each row is exactly one Segment of kind "row":
+index = 0-based row number, line = the file line where the row starts, start/end span
+the whole target cell. An empty target is still a row. Blank lines are skipped.
+CSV and TSV use standard CSV quoting (as written by pandas or Python's csv module).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+from mtqa.documents import Document, Segment
+from mtqa.errors import InputError
+from mtqa.readers.base import Reader, reader_for_format, reader_for_path, register_reader
+from mtqa.readers.decoding import iter_text_lines, split_lines
+
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "target": ("target", "mt", "hyp", "hypothesis", "translation", "tgt", "output"),
+    "source": ("source", "src"),
+    "reference": ("reference", "ref"),
+    "id": ("id", "seg_id", "segment_id"),
+}
+
+# Cells can hold whole documents; the csv module's default limit (128 KiB) is arbitrary.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+@dataclass(frozen=True)
+class ColumnRoles:
+    """Which input column plays which role (target, source, reference, id)."""
+
+    by_role: dict[str, str]
+
+    @classmethod
+    def resolve(cls, columns: Iterable[str], where: str) -> ColumnRoles:
+        columns = list(columns)
+        by_role: dict[str, str] = {}
+        for role, aliases in COLUMN_ALIASES.items():
+            matches = [c for c in columns if c.strip().lower() in aliases]
+            if len(matches) > 1:
+                raise InputError(f"{where}: columns {', '.join(map(repr, matches))} all give the {role}; keep one")
+            if matches:
+                by_role[role] = matches[0]
+        if "target" not in by_role:
+            found = ", ".join(map(repr, columns)) or "none"
+            raise InputError(
+                f"{where}: no 'target' column (or {', '.join(COLUMN_ALIASES['target'][1:])}); columns found: {found}"
+            )
+        return cls(by_role)
+
+    def segment(self, fields: dict[str, Any], index: int, line: int, where: str) -> Segment:
+        values = {role: _cell_text(fields.get(column), role, where) for role, column in self.by_role.items()}
+        target = values["target"] or ""
+        return Segment(
+            text=target,
+            index=index,
+            start=0,
+            end=len(target),
+            line=line,
+            column=1,
+            id=values.get("id") or str(index + 1),
+            source=values.get("source"),
+            reference=values.get("reference"),
+            kind="row",
+            meta={k: v for k, v in fields.items() if k not in self.by_role.values()},
+        )
+
+
+def _cell_text(value: Any, role: str, where: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise InputError(f"{where}: '{role}' must be a string, got {type(value).__name__}")
+
+
+def _delimited_rows(name: str, lines: Iterable[str], delimiter: str, label: str) -> Iterator[Segment]:
+    reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        header = next(reader, None)
+        while header == []:
+            header = next(reader, None)
+        if header is None:
+            return
+        roles = ColumnRoles.resolve(header, f"{name}: line {reader.line_num}")
+        duplicates = sorted({c for c in header if header.count(c) > 1})
+        if duplicates:
+            raise InputError(f"{name}: line {reader.line_num}: duplicate column {duplicates[0]!r}")
+        index = 0
+        while True:
+            row_line = reader.line_num + 1
+            row = next(reader, None)
+            if row is None:
+                return
+            if not row:
+                continue
+            where = f"{name}: line {row_line}"
+            if len(row) != len(header):
+                raise InputError(f"{where}: {len(row)} fields, expected {len(header)} ({', '.join(header)})")
+            yield roles.segment(dict(zip(header, row)), index, row_line, where)
+            index += 1
+    except csv.Error as error:
+        raise InputError(f"{name}: line {reader.line_num}: malformed {label} ({error})") from None
+
+
+def _jsonl_rows(name: str, lines: Iterable[str]) -> Iterator[Segment]:
+    index = 0
+    for line_number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{name}: line {line_number}"
+        try:
+            fields = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(f"{where}: invalid JSON ({error.msg}, column {error.colno})") from None
+        if not isinstance(fields, dict):
+            raise InputError(f"{where}: expected a JSON object, got {type(fields).__name__}")
+        yield ColumnRoles.resolve(fields, where).segment(fields, index, line_number, where)
+        index += 1
+
+
+class TableReader(Reader):
+    """Rows of a table, read lazily: `iter_rows` never holds the whole file."""
+
+    def __init__(self, format: str, delimiter: str | None) -> None:
+        self.format = format
+        self.delimiter = delimiter
+
+    def iter_lines(self, name: str, lines: Iterable[str]) -> Iterator[Segment]:
+        if self.delimiter is None:
+            return _jsonl_rows(name, lines)
+        return _delimited_rows(name, lines, self.delimiter, self.format.upper())
+
+    def iter_rows(self, path: str) -> Iterator[Segment]:
+        return self.iter_lines(path, iter_text_lines(path))
+
+    def read_path(self, path: str) -> Document:
+        return Document(path=path, format=self.format, segments=list(self.iter_rows(path)))
+
+    def read_text(self, name: str, text: str) -> Document:
+        return Document(path=name, format=self.format, segments=list(self.iter_lines(name, split_lines(text))))
+
+
+TSV_READER = register_reader([".tsv", ".tab"], TableReader("tsv", "\t"))
+CSV_READER = register_reader([".csv"], TableReader("csv", ","))
+JSONL_READER = register_reader([".jsonl", ".ndjson"], TableReader("jsonl", None))
+
+
+def iter_table_rows(path: str, table_format: str | None = None) -> Iterator[Segment]:
+    """Segments (kind "row") of a .tsv/.csv/.jsonl file, one per row, read lazily.
+
+    Segments are not attached to a Document; `table_format` overrides the extension.
+    """
+    reader = reader_for_format(table_format, path) if table_format else reader_for_path(path)
+    if not isinstance(reader, TableReader):
+        raise InputError(f"{path}: not a table format ({reader.format}); tables are .tsv, .csv, .jsonl")
+    return reader.iter_rows(path)

@@ -1,0 +1,209 @@
+"""Grammar with LanguageTool (PyPI `language-tool-python`): a server, remote or started here.
+
+With `languagetool_url` set, mtqa talks to that server. Otherwise it starts a local server
+once per run from an installed LanguageTool (the folder holding `languagetool-server.jar`,
+named by `LTP_JAR_DIR_PATH`, or one that language-tool-python downloaded under `LTP_PATH`)
+and stops it in `close()`. mtqa never downloads LanguageTool itself.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import language_tool_python
+import requests
+from language_tool_python.exceptions import LanguageToolError
+
+from mtqa.config import Settings
+from mtqa.errors import ModelError
+from mtqa.scorers.base import register
+from mtqa.scorers.grammar_common import Finding, GrammarScorer
+
+JAR_NAMES = ("languagetool-server.jar", "languagetool.jar")
+SERVER_START_TIMEOUT_S = 90.0
+PROBE_TIMEOUT_S = 5.0
+# LanguageTool rules switched off for MT quality checks, and why.
+NOISY_RULES = {
+    "EN_QUOTES": "typographic preference for curly quotes",
+    "DASH_RULE": "typographic preference for en/em dashes",
+    "EN_UNPAIRED_QUOTES": "a quotation often spans several sentences, so one segment shows half a pair",
+    "EN_UNPAIRED_BRACKETS": "as for quotes: brackets may open in one segment and close in the next",
+}
+HOW_TO_PROVIDE = (
+    "set languagetool_url (--languagetool-url or MTQA_LANGUAGETOOL_URL) to a running server, "
+    "or LTP_JAR_DIR_PATH to a folder holding languagetool-server.jar "
+    "(LanguageTool 6.x from https://languagetool.org/download/), or use grammar = \"harper\""
+)
+
+
+def server_root(url: str) -> str:
+    """`http://host:8081`, `.../v2` and `.../v2/` all name the same server: return the first."""
+    url = url.strip().rstrip("/")
+    if "://" not in url:
+        url = "http://" + url
+    return url.removesuffix("/v2")
+
+
+def api_root(url: str) -> str:
+    return server_root(url) + "/v2/"
+
+
+def one_line(error: Exception, limit: int = 200) -> str:
+    """Errors are shown on one line; servers may answer with a whole HTML page."""
+    text = " ".join(str(error).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def server_version(url: str, language: str, timeout: float = PROBE_TIMEOUT_S) -> str:
+    """Ask the server for a tiny check; its version, or ModelError if it does not answer as one."""
+    try:
+        response = requests.post(api_root(url) + "check", data={"language": language, "text": "Hello."},
+                                 timeout=timeout)
+        response.raise_for_status()
+        answer = response.json()
+        if "matches" not in answer:
+            raise ValueError("no 'matches' in its answer")
+    except (requests.RequestException, ValueError) as exc:
+        raise ModelError(f"LanguageTool server {url} does not answer: {one_line(exc)}") from None
+    return str(answer.get("software", {}).get("version", "unknown"))
+
+
+def find_local_jar() -> Path | None:
+    """The jar of a local LanguageTool install, or None."""
+    folders = []
+    if os.environ.get("LTP_JAR_DIR_PATH"):
+        folders.append(Path(os.environ["LTP_JAR_DIR_PATH"]).expanduser())
+    downloads = Path(os.environ.get("LTP_PATH", Path.home() / ".cache" / "language_tool_python"))
+    if downloads.is_dir():
+        folders.extend(sorted(downloads.glob("LanguageTool*"), reverse=True))  # newest first
+    for folder in folders:
+        for name in JAR_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+class LocalServer:
+    """A LanguageTool HTTP server on a free local port, for the length of one run."""
+
+    def __init__(self, jar: Path, language: str) -> None:
+        java = shutil.which("java")
+        if java is None:
+            raise ModelError(f"{jar}: LanguageTool needs Java 17 or later on PATH; {HOW_TO_PROVIDE}")
+        self.jar = jar
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        # A file, not a pipe: nobody reads a pipe while the server runs, and a full pipe blocks it.
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [java, "-cp", str(jar), "org.languagetool.server.HTTPServer", "-p", str(self.port)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.log,
+        )
+        try:
+            self.version = self._wait_until_ready(language)
+        except BaseException:
+            self.close()
+            raise
+
+    def _wait_until_ready(self, language: str) -> str:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while True:
+            if self.process.poll() is not None:
+                self.log.seek(0)
+                error = self.log.read().decode("utf-8", "replace").strip()
+                last_line = error.splitlines()[-1] if error else f"exit code {self.process.returncode}"
+                raise ModelError(f"{self.jar}: LanguageTool server did not start: {last_line}")
+            try:
+                return server_version(self.url, language, timeout=2.0)
+            except ModelError:
+                if time.monotonic() > deadline:
+                    raise ModelError(f"{self.jar}: LanguageTool server did not answer within "
+                                     f"{SERVER_START_TIMEOUT_S:.0f} s") from None
+                time.sleep(0.5)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _utf16_end(text: str, start: int, units: int) -> int:
+    """The Python index `units` UTF-16 code units after `start` (LanguageTool counts in UTF-16)."""
+    end = start
+    while units > 0 and end < len(text):
+        units -= 2 if ord(text[end]) > 0xFFFF else 1
+        end += 1
+    return end
+
+
+@register("grammar", "languagetool")
+class LanguageToolGrammarScorer(GrammarScorer):
+    backend = "languagetool"
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.local: LocalServer | None = None
+        if settings.languagetool_url:
+            url = settings.languagetool_url
+            self.server_version = server_version(url, settings.language)
+        else:
+            jar = find_local_jar()
+            if jar is None:
+                raise ModelError(f"LanguageTool is not available here: {HOW_TO_PROVIDE}")
+            self.local = LocalServer(jar, settings.language)
+            url, self.server_version = self.local.url, self.local.version
+        try:
+            # As a "remote" server the library never starts or downloads anything itself.
+            self.tool = language_tool_python.LanguageTool(settings.language, remote_server=server_root(url))
+        except (LanguageToolError, ValueError) as exc:
+            self.close()
+            raise ModelError(f"LanguageTool server {url}: {one_line(exc)}") from None
+        self.tool.disabled_rules = set(NOISY_RULES)
+        self.url = url
+
+    def _check(self, text: str) -> list[Finding]:
+        try:
+            matches = self.tool.check(text)
+        except LanguageToolError as exc:
+            raise ModelError(f"LanguageTool server {self.url}: {one_line(exc)}") from None
+        # match.offset is already a Python index (the library corrects for characters beyond
+        # the BMP); match.error_length is still in UTF-16 units.
+        return [
+            Finding(
+                start=match.offset,
+                end=_utf16_end(text, match.offset, match.error_length),
+                message=match.message,
+                rule=f"languagetool.{match.rule_id}",
+                kind=match.category,
+                suggestions=tuple(match.replacements),
+                about_word_form=match.rule_issue_type == "misspelling" or match.category == "CASING",
+                unknown_word=match.rule_issue_type == "misspelling",
+            )
+            for match in matches
+        ]
+
+    def _backend_signature(self) -> dict[str, Any]:
+        return {"version": self.server_version, "server": "local" if self.local else "remote"}
+
+    def close(self) -> None:
+        if self.local is not None:
+            self.local.close()
+            self.local = None
