@@ -8,7 +8,8 @@ from typing import Any
 
 from mtqa.config import Settings, load_settings
 from mtqa.documents import Document
-from mtqa.pipeline import Pipeline
+from mtqa.gates import GatePolicy
+from mtqa.pipeline import Pipeline, Progress
 from mtqa.report import Report
 
 
@@ -49,7 +50,10 @@ def check(
     return build_report(pipeline, documents)
 
 
-def build_report(pipeline: Pipeline, documents: list[Document], progress=None, verbose: bool = False) -> Report:
+def build_report(pipeline: Pipeline, documents: list[Document], progress: Progress | None = None,
+                 verbose: bool = False, baseline: frozenset[str] | None = None) -> Report:
+    """Score `documents` and gate them by the pipeline's settings (and an accepted `baseline`)."""
     results = pipeline.run(documents, progress=progress)
+    policy = GatePolicy.from_settings(pipeline.settings, baseline=baseline)
     return Report(results, str(pipeline.signature()), pipeline.components(),
-                  pipeline.settings.fail_on, verbose)
+                  pipeline.settings.fail_on, verbose, policy)

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from mtqa.errors import ConfigError
+from mtqa.gates import validate_settings
 
 FAIL_ON = ("review", "fail", "never")
 GRAMMAR_BACKENDS = ("auto", "harper", "languagetool", "none")
-PATH_SETTINGS = ("cache_dir", "risk_model")
+PATH_SETTINGS = ("cache_dir", "risk_model", "baseline", "glossary")
 
 
 def default_cache_dir() -> Path:
@@ -56,6 +57,18 @@ class Settings:
     allow_words: list[str] = field(default_factory=list)
     # How many spans of highest surprisal the fluency scorer reports.
     fluency_spans: int = 2
+    # Translation files (mtqa.readers.xliff/tmx/po) and checks: a glossary (TSV or TBX) of
+    # required translations and do-not-translate terms; whether untranslated units are
+    # reported (checks.empty-target) instead of skipped.
+    glossary: Path | None = None
+    include_untranslated: bool = False
+    # CI gate (see mtqa.gates): rule ids or prefixes to report / leave out, minimum score per
+    # dimension, the share of flagged segments a file may have ("5%"), accepted findings.
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    min_scores: dict[str, float] = field(default_factory=dict)
+    max_flagged: float | str | None = None
+    baseline: Path | None = None
 
     def components(self) -> dict[str, str]:
         return {"fluency": self.fluency, "grammar": self.grammar, "drift": self.drift,
@@ -77,6 +90,7 @@ class Settings:
             value = getattr(self, name)
             if value is not None and not 0.0 <= value <= 1.0:
                 raise ConfigError(f"{name} must be between 0 and 1, not {value}")
+        validate_settings(self)
         return self
 
 

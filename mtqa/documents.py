@@ -11,7 +11,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-SegmentKind = Literal["sentence", "heading", "row", "furniture"]
+# "unit": one segment of a translation file (XLIFF, TMX, PO), target with its source.
+SegmentKind = Literal["sentence", "heading", "row", "unit", "furniture"]
 Verdict = Literal["ok", "review", "fail", "skipped"]
 DIMENSIONS = ("fluency", "grammar", "drift")
 

@@ -45,9 +45,10 @@ class Pipeline:
     def score_segments(self, segments: Sequence[Segment]) -> list[dict[str, DimensionResult]]:
         """Every scorer's result for each segment (unscored segments get empty dicts)."""
         out: list[dict[str, DimensionResult]] = [{} for _ in segments]
-        positions = [i for i, s in enumerate(segments) if s.scored]
-        todo = [segments[i] for i in positions]
         for dimension, scorer in self.scorers.items():
+            positions = [i for i, s in enumerate(segments)
+                         if s.scored or scorer.judges_untranslated and s.meta.get("untranslated")]
+            todo = [segments[i] for i in positions]
             for position, result in zip(positions, scorer.score(todo), strict=True):
                 out[position][dimension] = result
         return out
@@ -65,7 +66,10 @@ class Pipeline:
         return [DocumentResult(doc, [next(combined) for _ in doc.segments]) for doc in documents]
 
     def components(self) -> dict[str, dict[str, Any]]:
-        return {dimension: scorer.signature() for dimension, scorer in self.scorers.items()}
+        """Each scorer's signature, named by its registered name unless it names itself."""
+        configured = self.settings.components()
+        return {dimension: {"name": configured[dimension], **scorer.signature()}
+                for dimension, scorer in self.scorers.items()}
 
     def signature(self) -> Signature:
         return Signature.from_pipeline(self)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mtqa import __version__
 from mtqa.documents import DocumentResult, SegmentResult
+
+if TYPE_CHECKING:
+    from mtqa.gates import GateOutcome, GatePolicy
 
 VERDICT_RANK = {"skipped": -1, "ok": 0, "review": 1, "fail": 2}
 
@@ -20,6 +23,8 @@ class Report:
     fail_on: str = "fail"
     # Text output only: also list segments that passed.
     verbose: bool = False
+    # Rule selection, thresholds, --max-flagged and baseline (mtqa.gates); None = defaults.
+    policy: GatePolicy | None = None
 
     def results(self) -> Iterator[SegmentResult]:
         for document in self.documents:
@@ -32,12 +37,16 @@ class Report:
                 totals[verdict] += count
         return totals
 
+    def gate(self) -> GateOutcome:
+        """The findings, each marked suppressed/baselined/blocking, and which files fail."""
+        from mtqa.gates import GatePolicy, evaluate  # gates imports this module
+
+        return evaluate(self, self.policy or GatePolicy())
+
     def gate_failed(self) -> bool:
-        """True when any segment's verdict reaches the `fail_on` level."""
-        if self.fail_on == "never":
-            return False
-        level = VERDICT_RANK[self.fail_on]
-        return any(VERDICT_RANK[r.verdict] >= level for r in self.results())
+        """True when a selected, unsuppressed, new finding reaches `fail_on` in a file over
+        its `max_flagged` budget (any segment at or above `fail_on`, by default)."""
+        return self.gate().failed
 
     def header(self) -> dict[str, Any]:
         return {

@@ -98,7 +98,7 @@ class RiskModel:
             if name not in scores:
                 scores[name] = dim.score
         raw = {name: dim.raw for name, dim in dims.items()}
-        if not segment.scored:
+        if not segment.scored and not issues:  # an untranslated unit may have check findings
             return SegmentResult(segment, scores, raw, issues, None, "skipped",
                                  [_skip_reason(segment)])
         mode = comparison_mode(segment)

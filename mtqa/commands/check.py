@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from mtqa.align import align_inputs
+from mtqa.annotate import annotate_report, check_annotation_target
 from mtqa.api import build_report
+from mtqa.baseline import load_baseline, write_baseline
 from mtqa.commands.options import add_settings_arguments, settings_from_args
 from mtqa.errors import InputError
+from mtqa.gitdiff import changed_lines, select_changed
 from mtqa.pipeline import Pipeline
 from mtqa.progress import progress_bar
 from mtqa.readers import read_inputs
@@ -30,17 +34,59 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="text format: also list segments that passed")
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    parser.add_argument("--report", dest="reports", action="append", default=[], type=extra_report,
+                        metavar="FORMAT=FILE", help="also write the report in another format, "
+                        "from the same run (repeatable; e.g. sarif=mtqa.sarif)")
+    parser.add_argument("--write-baseline", metavar="FILE",
+                        help="accept every current finding: write their fingerprints to FILE "
+                        "and exit 0 (then gate new findings with --baseline FILE)")
+    parser.add_argument("--diff", metavar="REV",
+                        help="check only files, and segments on lines, changed since the merge "
+                        "base of REV and HEAD (git), e.g. origin/main")
+    translation = parser.add_argument_group("translation files and aligned documents")
+    translation.add_argument("--source", metavar="FILE",
+                             help="the source document of a single text input: sentences are "
+                             "aligned to it (see mtqa.align)")
+    translation.add_argument("--reference", metavar="FILE",
+                             help="a reference document of a single text input, aligned likewise")
+    translation.add_argument("--annotate", metavar="OUT",
+                             help="write the XLIFF/TMX/PO input to OUT with mtqa's verdicts as notes")
     add_settings_arguments(parser)
     parser.set_defaults(run=run)
+
+
+def extra_report(value: str) -> tuple[str, str]:
+    fmt, _, path = value.partition("=")
+    if fmt not in writer_names() or not path:
+        raise argparse.ArgumentTypeError(
+            f"expected FORMAT=FILE with FORMAT one of {', '.join(writer_names())}, not {value!r}")
+    return fmt, path
 
 
 def run(args: argparse.Namespace) -> int:
     if not args.paths:
         raise InputError("no input: give files, directories or globs, or '-' for standard input")
     settings = settings_from_args(args)
+    # A baseline being rewritten must not hide the findings it is to record.
+    accepted = load_baseline(settings.baseline) if settings.baseline and not args.write_baseline else None
     documents = list(read_inputs(args.paths, input_format=args.input_format))
+    if args.source or args.reference:
+        documents = [align_inputs(documents, args.source, args.reference, settings)]
+    if args.diff:  # after alignment, which needs whole documents
+        documents = select_changed(documents, changed_lines(args.diff))
+    if args.annotate:
+        check_annotation_target(documents, args.annotate)
     total = sum(len(d.segments) for d in documents)
     with Pipeline(settings) as pipeline, progress_bar(total, enabled=not args.no_progress) as tick:
-        report = build_report(pipeline, documents, progress=tick, verbose=args.verbose)
+        report = build_report(pipeline, documents, progress=tick, verbose=args.verbose,
+                              baseline=accepted)
     write_report(report, args.format, args.output)
+    for fmt, path in args.reports:
+        write_report(report, fmt, path)
+    if args.annotate:
+        annotate_report(report, args.annotate)
+    if args.write_baseline:
+        count = write_baseline(args.write_baseline, report.gate().findings)
+        print(f"mtqa: wrote {count} findings to {args.write_baseline}", file=sys.stderr)
+        return 0
     return 1 if report.gate_failed() else 0

@@ -10,7 +10,9 @@ from mtqa.config import FAIL_ON, GRAMMAR_BACKENDS, Settings, load_settings
 # flag dest -> Settings field, where they differ only by name
 SETTING_FLAGS = ("lm", "embedder", "crosslingual_embedder", "grammar", "languagetool_url",
                  "language", "device", "dtype", "batch_size", "threads", "cache_dir",
-                 "fail_on", "review_threshold", "fail_threshold", "risk_model")
+                 "fail_on", "review_threshold", "fail_threshold", "risk_model",
+                 "select", "ignore", "min_scores", "max_flagged", "baseline", "glossary",
+                 "include_untranslated")
 
 
 def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,6 +34,12 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
     models.add_argument("--batch-size", type=int, help="sentences per model batch (default 32)")
     models.add_argument("--threads", type=int, help="torch threads (default: all cores)")
     models.add_argument("--cache-dir", type=Path, help="where converted models are cached")
+    checks = parser.add_argument_group("translation checks")
+    checks.add_argument("--glossary", type=Path, metavar="FILE",
+                        help="terms (TSV: source<TAB>target, or TBX) the target must use; "
+                        "a term whose target equals its source must stay untranslated")
+    checks.add_argument("--include-untranslated", action="store_true", default=None,
+                        help="report untranslated units of XLIFF/TMX/PO files instead of skipping them")
     gate = parser.add_argument_group("verdicts and gate")
     gate.add_argument("--fail-on", choices=FAIL_ON,
                       help="lowest verdict that fails the run with exit code 1 (default fail)")
@@ -40,8 +48,37 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
     gate.add_argument("--fail-threshold", type=float, metavar="RISK",
                       help="risk at or above which a segment is 'fail'")
     gate.add_argument("--risk-model", type=Path, help="a refitted risk model (JSON)")
+    gate.add_argument("--select", type=rule_list, metavar="RULES",
+                      help="report only these rules or prefixes, comma-separated "
+                      "(e.g. grammar,drift/risk; default all)")
+    gate.add_argument("--ignore", type=rule_list, metavar="RULES",
+                      help="leave out these rules or prefixes, comma-separated (e.g. fluency)")
+    gate.add_argument("--min-score", dest="min_scores", type=min_score, action="append",
+                      metavar="DIMENSION=SCORE",
+                      help="also fail a segment whose DIMENSION score is below SCORE "
+                      "(repeatable, e.g. grammar=0.8)")
+    gate.add_argument("--max-flagged", metavar="SHARE",
+                      help="fail a file only if more than this share of its segments fail "
+                      "the gate (e.g. 5%%; default: any)")
+    gate.add_argument("--baseline", type=Path, metavar="FILE",
+                      help="accepted findings (from --write-baseline): fail only on new ones")
+
+
+def rule_list(value: str) -> list[str]:
+    return [rule.strip() for rule in value.split(",") if rule.strip()]
+
+
+def min_score(value: str) -> tuple[str, float]:
+    dimension, _, score = value.partition("=")
+    try:
+        return dimension.strip(), float(score)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected DIMENSION=SCORE, e.g. grammar=0.8, not {value!r}") from None
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
     overrides = {name: getattr(args, name, None) for name in SETTING_FLAGS}
+    if overrides["min_scores"] is not None:
+        overrides["min_scores"] = dict(overrides["min_scores"])
     return load_settings(getattr(args, "config", None), **overrides)

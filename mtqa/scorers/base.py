@@ -19,6 +19,9 @@ class Scorer(ABC):
     """
 
     dimension: ClassVar[str]
+    # Also given the untranslated units of translation files (empty target, with a source),
+    # which have nothing for a model to score but something for a QA check to report.
+    judges_untranslated: bool = False
 
     @abstractmethod
     def score(self, segments: Sequence[Segment]) -> list[DimensionResult]: ...

@@ -62,4 +62,4 @@ def write_report(report: Report, fmt: str, output: str | None) -> None:
 
 def _load_builtin() -> None:
     # Imported for their @register_writer side effect.
-    from mtqa.writers import csv, json, text  # noqa: F401
+    from mtqa.writers import csv, github, json, junit, markdown, sarif, text  # noqa: F401

@@ -1,0 +1,287 @@
+"""Which findings a run reports and which of them fail it.
+
+A *finding* is one reportable problem of one segment, with a rule id such as
+`grammar/MORFOLOGIK_RULE_EN_US` (an issue a scorer found), `fluency/risk` (the dimension
+that pushed a segment's risk over a threshold), `risk/combined` (several small signals
+together) or `drift/min-score` (a score below a configured minimum).
+
+The gate then applies, in order: rule selection (`select`/`ignore`, by rule or prefix,
+as ruff does), inline suppression (`mtqa: ignore[grammar]` markers), the baseline of
+accepted findings, the `fail_on` verdict level, and the per-file `max_flagged` budget.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mtqa.baseline import assign_fingerprints
+from mtqa.documents import Document, Segment, SegmentResult
+from mtqa.errors import ConfigError
+from mtqa.report import VERDICT_RANK, Report
+
+if TYPE_CHECKING:
+    from mtqa.config import Settings
+
+# First component of every rule id; `--select`/`--ignore` patterns must start with one.
+RULE_DIMENSIONS = ("fluency", "grammar", "drift", "checks", "risk")
+COMBINED_RULE = "risk/combined"
+MIN_SCORE_SUFFIX = "min-score"
+LEVELS = {"fail": "error", "review": "warning"}
+# `mtqa: ignore` (every rule) or `mtqa: ignore[grammar, drift/risk]`.
+MARKER = re.compile(r"mtqa:\s*ignore(?:\[([^\]]*)\])?", re.IGNORECASE)
+# What may surround a marker on a line of its own: comment syntax of the supported formats.
+COMMENT_WRAPPING = re.compile(r"<!--|-->|^\s*(#|//|;)|\s")
+
+
+@dataclass
+class Finding:
+    result: SegmentResult
+    rule: str
+    message: str
+    level: str  # "error" or "warning"
+    # Character offsets in the segment's text; the whole segment for segment-level findings.
+    start: int
+    end: int
+    fingerprint: str = ""
+    suppressed: bool = False
+    baselined: bool = False
+    blocking: bool = False
+
+    @property
+    def segment(self) -> Segment:
+        return self.result.segment
+
+    @property
+    def file(self) -> str:
+        return self.result.file
+
+    @property
+    def excerpt(self) -> str:
+        return self.segment.text[self.start:self.end]
+
+    @property
+    def reported(self) -> bool:
+        """Shown by the CI formats: neither suppressed in the input nor accepted in the baseline."""
+        return not (self.suppressed or self.baselined)
+
+    def location(self) -> tuple[int, int, int, int]:
+        """(line, column, end line, end column), 1-based, columns in code points, end exclusive."""
+        return (*position(self.segment, self.start), *position(self.segment, self.end))
+
+
+def position(segment: Segment, offset: int) -> tuple[int, int]:
+    """Line and column in the input file of a character offset into the segment's text."""
+    before = segment.text[:offset]
+    newlines = before.count("\n")
+    if newlines == 0:
+        return segment.line, segment.column + offset
+    return segment.line + newlines, offset - before.rfind("\n")
+
+
+def rule_matches(rule: str, pattern: str) -> bool:
+    """`grammar` matches `grammar/X` and `grammar`; `*` matches everything; case-insensitive."""
+    rule, pattern = rule.casefold(), pattern.strip().casefold()
+    return pattern == "*" or rule == pattern or rule.startswith(pattern + "/")
+
+
+def parse_share(value: Any, origin: str = "max_flagged") -> float | None:
+    """`"5%"`, `5%`-as-string or a fraction `0.05` -> 0.05; None stays None."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    try:
+        share = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise ConfigError(f"{origin} must be a share such as 5% or 0.05, not {value!r}") from None
+    if not 0.0 <= share <= 1.0:
+        raise ConfigError(f"{origin} must be between 0% and 100%, not {value!r}")
+    return share
+
+
+def validate_settings(settings: Settings) -> None:
+    """Raise ConfigError for malformed gate settings (called by `Settings.validate`)."""
+    for name in ("select", "ignore"):
+        patterns = getattr(settings, name)
+        if isinstance(patterns, str) or not all(isinstance(p, str) for p in patterns):
+            raise ConfigError(f"{name} must be a list of rule ids, not {patterns!r}")
+        for pattern in patterns:
+            head = pattern.strip().split("/", 1)[0].casefold()
+            if head != "*" and head not in RULE_DIMENSIONS:
+                raise ConfigError(f"{name}: rule {pattern!r} must start with one of "
+                                  f"{', '.join(RULE_DIMENSIONS)}")
+    if not isinstance(settings.min_scores, Mapping):
+        raise ConfigError(f"min_scores must be a table of dimension = score, not {settings.min_scores!r}")
+    for dimension, minimum in settings.min_scores.items():
+        if dimension not in RULE_DIMENSIONS[:-1]:
+            raise ConfigError(f"min_scores: unknown dimension {dimension!r}")
+        if isinstance(minimum, bool) or not isinstance(minimum, (int, float)) or not 0 <= minimum <= 1:
+            raise ConfigError(f"min_scores: {dimension} must be a score between 0 and 1, not {minimum!r}")
+    parse_share(settings.max_flagged)
+
+
+@dataclass(frozen=True)
+class GatePolicy:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    min_scores: Mapping[str, float] = field(default_factory=dict)
+    max_flagged: float | None = None
+    # Fingerprints of accepted findings (see mtqa.baseline); None = no baseline in use.
+    baseline: frozenset[str] | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, baseline: frozenset[str] | None = None) -> GatePolicy:
+        return cls(tuple(settings.select), tuple(settings.ignore), dict(settings.min_scores),
+                   parse_share(settings.max_flagged), baseline)
+
+    def selects(self, rule: str) -> bool:
+        if self.select and not any(rule_matches(rule, p) for p in self.select):
+            return False
+        return not any(rule_matches(rule, p) for p in self.ignore)
+
+
+@dataclass
+class FileGate:
+    scored: int
+    flagged: int
+    failed: bool
+
+
+@dataclass
+class GateOutcome:
+    # Selected findings only, in document order; each carries its suppressed/baselined/blocking state.
+    findings: list[Finding]
+    files: dict[str, FileGate]
+
+    @property
+    def failed(self) -> bool:
+        return any(f.failed for f in self.files.values())
+
+    def reported(self) -> list[Finding]:
+        return [f for f in self.findings if f.reported]
+
+
+def segment_findings(result: SegmentResult, min_scores: Mapping[str, float]) -> list[Finding]:
+    """Every finding of one segment, before selection, suppression and baseline."""
+    findings: list[Finding] = []
+    whole = (0, len(result.segment.text))
+    if result.verdict in LEVELS:
+        level = LEVELS[result.verdict]
+        for issue in sorted(result.issues, key=lambda i: (i.start, i.end, i.dimension, i.rule)):
+            message = issue.message
+            if issue.suggestions:
+                message += f" (suggestion: {', '.join(issue.suggestions[:3])})"
+            findings.append(Finding(result, f"{issue.dimension}/{issue.rule}", message, level,
+                                    issue.start, issue.end))
+        with_issues = {i.dimension for i in result.issues}
+        for reason in result.reasons:
+            dimension = reason.split(":", 1)[0]
+            if dimension in with_issues:
+                continue  # the issues above already say it, with precise locations
+            rule = f"{dimension}/risk" if dimension in RULE_DIMENSIONS else COMBINED_RULE
+            findings.append(Finding(result, rule, reason, level, *whole))
+    if result.verdict != "skipped":
+        for dimension, minimum in sorted(min_scores.items()):
+            score = result.scores.get(dimension)
+            if score is not None and score < minimum:
+                findings.append(Finding(
+                    result, f"{dimension}/{MIN_SCORE_SUFFIX}",
+                    f"{dimension} score {score:.2f} is below the minimum {minimum:.2f}", "error", *whole))
+    return findings
+
+
+def evaluate(report: Report, policy: GatePolicy) -> GateOutcome:
+    fail_level = None if report.fail_on == "never" else VERDICT_RANK[report.fail_on]
+    findings: list[Finding] = []
+    files: dict[str, FileGate] = {}
+    for doc in report.documents:
+        markers = MarkerIndex(doc.document)
+        doc_findings: list[Finding] = []
+        for result in doc.results:
+            doc_findings.extend(segment_findings(result, policy.min_scores))
+        assign_fingerprints(doc_findings)
+        doc_findings = [f for f in doc_findings if policy.selects(f.rule)]
+        flagged: set[int] = set()
+        for finding in doc_findings:
+            finding.suppressed = any(rule_matches(finding.rule, p) for p in markers.patterns(finding.segment))
+            finding.baselined = policy.baseline is not None and finding.fingerprint in policy.baseline
+            reaches_level = fail_level is not None and (
+                finding.rule.endswith("/" + MIN_SCORE_SUFFIX)
+                or VERDICT_RANK[finding.result.verdict] >= fail_level)
+            finding.blocking = finding.reported and reaches_level
+            if finding.blocking:
+                flagged.add(finding.segment.index)
+        scored = sum(r.verdict != "skipped" for r in doc.results)
+        failed = bool(flagged) and (policy.max_flagged is None or len(flagged) > policy.max_flagged * scored)
+        if not failed:
+            for finding in doc_findings:
+                finding.blocking = False  # within the file's budget: reported, but not failing
+        files[doc.document.path] = FileGate(scored, len(flagged), failed)
+        findings.extend(doc_findings)
+    return GateOutcome(findings, files)
+
+
+def parse_markers(text: str) -> set[str]:
+    """Rule patterns named by the `mtqa: ignore[...]` markers in `text` (`*` for a bare marker)."""
+    patterns: set[str] = set()
+    for match in MARKER.finditer(text):
+        named = [p.strip() for p in (match.group(1) or "").split(",") if p.strip()]
+        patterns.update(named or ["*"])
+    return patterns
+
+
+class MarkerIndex:
+    """Suppression markers of one document, looked up per segment.
+
+    A segment is suppressed for the rules named by: `segment.meta["suppress"]` (readers set it,
+    e.g. from an XLIFF note or a PO translator comment, with `parse_markers`), markers in
+    `segment.meta["notes"]` (a string or a list of strings), markers in the segment's own text,
+    and, in text documents, a marker on any line the segment spans or on a line of its own
+    (an HTML/Markdown comment `<!-- mtqa: ignore[grammar] -->`) just before the segment.
+    """
+
+    def __init__(self, document: Document):
+        self.text = document.text or ""
+        self.line_starts = [0] + [i + 1 for i, c in enumerate(self.text) if c == "\n"]
+        self.by_line: dict[int, set[str]] = {}
+        for match in MARKER.finditer(self.text):
+            line = self._line_of(match.start())
+            target = self._next_content_line(line) if self._standalone(line, match) else line
+            self.by_line.setdefault(target, set()).update(parse_markers(match.group(0)))
+
+    def patterns(self, segment: Segment) -> set[str]:
+        found = set(segment.meta.get("suppress", ()))
+        notes = segment.meta.get("notes", ())
+        for note in [notes] if isinstance(notes, str) else notes:
+            found |= parse_markers(note)
+        found |= parse_markers(segment.text)
+        if self.by_line and segment.kind != "row":
+            first, last = segment_lines(segment)
+            for line in range(first, last + 1):
+                found |= self.by_line.get(line, set())
+        return found
+
+    def _line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset)
+
+    def _line_text(self, line: int) -> str:
+        end = self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.text)
+        return self.text[self.line_starts[line - 1]:end]
+
+    def _standalone(self, line: int, match: re.Match[str]) -> bool:
+        rest = self._line_text(line).replace(match.group(0), "", 1)
+        return not COMMENT_WRAPPING.sub("", rest)
+
+    def _next_content_line(self, line: int) -> int:
+        for candidate in range(line + 1, len(self.line_starts) + 1):
+            if self._line_text(candidate).strip():
+                return candidate
+        return line
+
+
+def segment_lines(segment: Segment) -> tuple[int, int]:
+    """First and last line of the input file that the segment occupies."""
+    return segment.line, segment.line + segment.text.count("\n")

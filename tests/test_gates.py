@@ -1,0 +1,329 @@
+"""The gate: findings and their locations, selection, thresholds, --max-flagged, suppression,
+settings from flags and [tool.mtqa], and --diff against a real git repository."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ci_support import judged, make_report, read, segment_with
+from mtqa.commands import check as check_command
+from mtqa.commands.options import settings_from_args
+from mtqa.config import load_settings
+from mtqa.documents import Document, Segment
+from mtqa.errors import ConfigError, InputError
+from mtqa.gates import GatePolicy, MarkerIndex, parse_markers, parse_share, position, rule_matches
+from mtqa.gitdiff import changed_lines, select_changed
+
+ARTICLE = """# Report
+
+The council approved the budget. Their was a long debate about
+the new bridge, and many residents spoke.
+
+Prices rose sharply in the spring.
+"""
+
+
+def article():
+    return read("docs/article.md", ARTICLE)
+
+
+def test_issue_finding_points_at_the_word_in_the_file():
+    doc = article()
+    flagged = judged(doc, {"Their was": dict(verdict="fail", reasons=("grammar: agreement",),
+                                             issues=(("grammar", "AGREEMENT", "bridge", "agreement"),))})
+    outcome = make_report(flagged).gate()
+    [finding] = outcome.findings
+    assert finding.rule == "grammar/AGREEMENT" and finding.blocking and finding.level == "error"
+    line, column, end_line, end_column = finding.location()
+    file_lines = ARTICLE.splitlines()
+    # "bridge" sits on the file's 4th line, which the segment starts on the line before
+    assert (line, end_line) == (4, 4)
+    assert file_lines[line - 1][column - 1:end_column - 1] == "bridge"
+    assert outcome.failed and outcome.files["docs/article.md"].flagged == 1
+
+
+def test_position_on_first_line_adds_segment_column():
+    segment = segment_with(article(), "Their was")
+    line, column = position(segment, segment.text.index("long"))
+    assert ARTICLE.splitlines()[line - 1][column - 1:].startswith("long")
+
+
+def test_reasons_without_issues_become_segment_level_findings():
+    doc = article()
+    flagged = judged(doc, {
+        "Their was": dict(verdict="fail", reasons=("fluency: reads unnaturally (fluency 0.20)",
+                                                   "grammar: agreement"),
+                          issues=(("grammar", "AGREEMENT", "Their", "agreement"),)),
+        "Prices": dict(verdict="review", reasons=("several small signals together: fluency 0.40",)),
+    })
+    findings = make_report(flagged).gate().findings
+    assert [(f.rule, f.level) for f in findings] == [
+        ("grammar/AGREEMENT", "error"), ("fluency/risk", "error"), ("risk/combined", "warning")]
+    whole = findings[1]
+    assert (whole.start, whole.end) == (0, len(whole.segment.text))
+
+
+def test_ok_segments_with_issues_give_no_findings_and_pass():
+    doc = article()
+    report = make_report(judged(doc, {"Prices": dict(issues=(("grammar", "X", "Prices", "m"),))}))
+    assert report.gate().findings == [] and not report.gate_failed()
+
+
+@pytest.mark.parametrize("fail_on, failed", [("fail", False), ("review", True), ("never", False)])
+def test_fail_on_levels(fail_on, failed):
+    doc = article()
+    review = judged(doc, {"Prices": dict(verdict="review", reasons=("drift: meaning differs",))})
+    report = make_report(review, fail_on=fail_on)
+    assert report.gate_failed() is failed
+    [finding] = report.gate().findings
+    assert finding.level == "warning" and finding.blocking is failed
+
+
+def flagged_twice():
+    return judged(article(), {
+        "Their was": dict(verdict="fail", reasons=("grammar: agreement",),
+                          issues=(("grammar", "AGREEMENT", "Their", "agreement"),)),
+        "Prices": dict(verdict="fail", reasons=("drift: meaning differs",)),
+    })
+
+
+@pytest.mark.parametrize("select, ignore, rules, failed", [
+    ((), (), ["grammar/AGREEMENT", "drift/risk"], True),
+    (("grammar",), (), ["grammar/AGREEMENT"], True),
+    ((), ("grammar", "drift"), [], False),
+    ((), ("GRAMMAR/agreement",), ["drift/risk"], True),
+    (("*",), ("drift/risk", "grammar/AGREEMENT"), [], False),
+    (("grammar/agree",), (), [], False),  # a prefix matches whole rule-id parts only
+])
+def test_select_and_ignore(select, ignore, rules, failed):
+    report = make_report(flagged_twice(), policy=GatePolicy(select=select, ignore=ignore))
+    assert [f.rule for f in report.gate().findings] == rules
+    assert report.gate_failed() is failed
+
+
+def test_min_score_fails_an_ok_segment():
+    doc = article()
+    low = judged(doc, {"Prices": dict(scores={"fluency": 0.9, "grammar": 0.55, "drift": 0.9})})
+    report = make_report(low, policy=GatePolicy(min_scores={"grammar": 0.8, "drift": 0.5}))
+    [finding] = report.gate().findings
+    assert finding.rule == "grammar/min-score" and finding.blocking
+    assert "0.55 is below the minimum 0.80" in finding.message
+    assert not make_report(low, policy=GatePolicy(min_scores={"grammar": 0.5})).gate_failed()
+
+
+def table(flagged_rows: int, rows: int = 20):
+    lines = ["target"] + [f"Sentence number {i} is fine." for i in range(rows)]
+    doc = read("rows.tsv", "\n".join(lines) + "\n", "tsv")
+    return judged(doc, {f"number {i} ": dict(verdict="fail", reasons=("drift: meaning differs",))
+                        for i in range(flagged_rows)})
+
+
+@pytest.mark.parametrize("flagged, share, failed", [
+    (1, None, True), (1, 0.05, False), (2, 0.05, True), (0, 0.0, False), (1, 0.0, True)])
+def test_max_flagged_share_per_file(flagged, share, failed):
+    report = make_report(table(flagged), policy=GatePolicy(max_flagged=share))
+    outcome = report.gate()
+    assert outcome.failed is failed
+    assert outcome.files["rows.tsv"].scored == 20 and outcome.files["rows.tsv"].flagged == flagged
+    # within the budget findings are still reported, but none of them blocks
+    assert all(f.blocking is failed for f in outcome.findings)
+
+
+def test_max_flagged_is_per_file():
+    report = make_report(table(2), flagged_twice(), policy=GatePolicy(max_flagged=0.1))
+    files = report.gate().files
+    assert not files["rows.tsv"].failed and files["docs/article.md"].failed
+
+
+@pytest.mark.parametrize("text, share", [("5%", 0.05), (" 12.5 % ", 0.125), ("0.05", 0.05), (0.2, 0.2),
+                                         ("100%", 1.0), (None, None)])
+def test_parse_share(text, share):
+    assert parse_share(text) == (None if share is None else pytest.approx(share))
+
+
+@pytest.mark.parametrize("bad", ["150%", "-1", "five", "1.5"])
+def test_parse_share_rejects(bad):
+    with pytest.raises(ConfigError, match="max_flagged"):
+        parse_share(bad)
+
+
+def test_rule_matches():
+    assert rule_matches("grammar/X", "grammar") and rule_matches("grammar/X", "*")
+    assert rule_matches("grammar/X", "Grammar/x") and not rule_matches("grammar/X", "gram")
+
+
+def test_parse_markers():
+    assert parse_markers("ok <!-- mtqa: ignore[grammar, drift/risk] -->") == {"grammar", "drift/risk"}
+    assert parse_markers("# MTQA: ignore") == {"*"}
+    assert parse_markers("nothing here") == set()
+
+
+SUPPRESSED = """Paragraph one has an error in it. <!-- mtqa: ignore[grammar] -->
+
+<!-- mtqa: ignore -->
+Paragraph two is accepted as it is.
+
+Paragraph three is not accepted.
+"""
+
+
+def test_inline_markers_suppress_named_rules_only():
+    doc = read("s.md", SUPPRESSED)
+    spec = dict(verdict="fail", reasons=("drift: meaning differs",),
+                issues=(("grammar", "X", "error", "m"),))
+    flagged = judged(doc, {"has an error": spec,
+                           "Paragraph two": dict(spec, issues=(("grammar", "X", "accepted", "m"),)),
+                           "three": dict(spec, issues=(("grammar", "X", "accepted", "m"),))})
+    outcome = make_report(flagged).gate()
+    def label(finding):  # the Markdown reader keeps a comment in the next segment's text
+        return next(word for word in ("one", "two", "three") if f" {word} " in finding.segment.text)
+
+    state = {(label(f), f.rule): f.suppressed for f in outcome.findings}
+    assert state == {("one", "grammar/X"): True, ("one", "drift/risk"): False,
+                     ("two", "grammar/X"): True, ("two", "drift/risk"): True,
+                     ("three", "grammar/X"): False, ("three", "drift/risk"): False}
+    assert {label(f) for f in outcome.findings if f.blocking} == {"one", "three"}
+
+
+def test_marker_on_its_own_line_applies_to_the_next_content_line():
+    text = "<!-- mtqa: ignore[drift] -->\n\nAccepted line here.\nNext line.\n"
+    first, second = text.index("Accepted"), text.index("Next")
+    doc = Document("c.md", "md", [Segment("Accepted line here.", 0, first, first + 19, line=3),
+                                  Segment("Next line.", 1, second, second + 10, line=4)], text=text)
+    markers = MarkerIndex(doc)
+    assert markers.patterns(doc.segments[0]) == {"drift"}
+    assert markers.patterns(doc.segments[1]) == set()
+
+
+def test_segment_meta_suppress_and_notes():
+    doc = read("t.tsv", "target\nFirst row text.\nSecond row text.\nThird row text.\n", "tsv")
+    segment_with(doc, "First").meta["suppress"] = {"drift"}
+    segment_with(doc, "Second").meta["notes"] = ["reviewed by Ana", "mtqa: ignore[drift]"]
+    markers = MarkerIndex(doc)
+    assert markers.patterns(segment_with(doc, "First")) == {"drift"}
+    assert markers.patterns(segment_with(doc, "Second")) == {"drift"}
+    assert markers.patterns(segment_with(doc, "Third")) == set()
+    spec = dict(verdict="fail", reasons=("drift: meaning differs",))
+    outcome = make_report(judged(doc, {"First": spec, "Second": spec, "Third": spec})).gate()
+    assert [f.suppressed for f in outcome.findings] == [True, True, False]
+    assert outcome.failed and outcome.files["t.tsv"].flagged == 1
+
+
+def parse_check(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    check_command.add_parser(parser.add_subparsers())
+    return parser.parse_args(["check", *argv])
+
+
+def test_flags_reach_settings(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = parse_check(["x.txt", "--select", "grammar,drift/risk", "--ignore", "fluency",
+                        "--min-score", "grammar=0.8", "--min-score", "drift=0.4",
+                        "--max-flagged", "5%", "--baseline", "b.json", "--report", "sarif=out.sarif",
+                        "--diff", "origin/main", "--write-baseline", "new.json"])
+    settings = settings_from_args(args)
+    assert settings.select == ["grammar", "drift/risk"] and settings.ignore == ["fluency"]
+    assert settings.min_scores == {"grammar": 0.8, "drift": 0.4}
+    assert settings.baseline == Path("b.json")
+    policy = GatePolicy.from_settings(settings)
+    assert policy.max_flagged == pytest.approx(0.05)
+    assert args.reports == [("sarif", "out.sarif")] and args.diff == "origin/main"
+
+
+@pytest.mark.parametrize("argv", [["--min-score", "grammar"], ["--report", "nosuch=x"],
+                                  ["--report", "sarif"]])
+def test_bad_flags_are_usage_errors(argv):
+    with pytest.raises(SystemExit) as exited:
+        parse_check(["x.txt", *argv])
+    assert exited.value.code == 2
+
+
+def test_tool_mtqa_table(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.mtqa]\nselect = ["grammar"]\nignore = ["grammar/SPELL"]\nmax-flagged = "10%"\n'
+        'baseline = "mtqa-baseline.json"\n\n[tool.mtqa.min-scores]\ndrift = 0.3\n', "utf-8")
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings()
+    policy = GatePolicy.from_settings(settings)
+    assert policy.select == ("grammar",) and policy.ignore == ("grammar/SPELL",)
+    assert policy.max_flagged == pytest.approx(0.1) and policy.min_scores == {"drift": 0.3}
+    assert settings.baseline == Path("mtqa-baseline.json")
+    # flags override the file
+    assert load_settings(select=["drift"]).select == ["drift"]
+
+
+@pytest.mark.parametrize("table, message", [
+    ('select = "grammar"', "select must be a list"),
+    ('ignore = ["spelling"]', "must start with one of"),
+    ('max-flagged = "lots"', "max_flagged must be a share"),
+    ("min-scores = { grammar = 2 }", "between 0 and 1"),
+    ("min-scores = { style = 0.5 }", "unknown dimension"),
+])
+def test_bad_gate_settings_are_config_errors(tmp_path, table, message):
+    config = tmp_path / "mtqa.toml"
+    config.write_text(table + "\n", "utf-8")
+    with pytest.raises(ConfigError, match=message) as raised:
+        load_settings(config)
+    assert "\n" not in str(raised.value)
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path):
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "config", "user.email", "t@example.org")
+    git(tmp_path, "config", "user.name", "t")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "article.md").write_text(ARTICLE, "utf-8")
+    (tmp_path / "docs" / "same.md").write_text("Nothing changes here.\n", "utf-8")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    git(tmp_path, "checkout", "-q", "-b", "feature")
+    return tmp_path
+
+
+def test_diff_selects_changed_files_and_segments(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    edited = ARTICLE.replace("Prices rose sharply", "Prices rised sharp")
+    (repo / "docs" / "article.md").write_text(edited, "utf-8")
+    git(repo, "commit", "-qam", "edit")
+    (repo / "docs" / "new.md").write_text("A new file, not yet added.\n", "utf-8")
+    changes = changed_lines("main")
+    assert changes == {(repo / "docs" / "article.md").resolve(): {6},
+                       (repo / "docs" / "new.md").resolve(): None}
+    documents = [read(f"docs/{name}", (repo / "docs" / name).read_text("utf-8"))
+                 for name in ("article.md", "same.md", "new.md")]
+    selected = select_changed(documents, changes)
+    assert [d.path for d in selected] == ["docs/article.md", "docs/new.md"]
+    assert [s.text for s in selected[0].segments] == ["Prices rised sharp in the spring."]
+    kept = selected[0].segments[0]
+    assert (kept.index, kept.line, kept.document) == (0, 6, selected[0])
+
+
+def test_diff_against_merge_base_ignores_changes_on_the_target(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    git(repo, "checkout", "-q", "main")
+    (repo / "docs" / "same.md").write_text("Changed on main meanwhile.\n", "utf-8")
+    git(repo, "commit", "-qam", "main moves on")
+    git(repo, "checkout", "-q", "feature")
+    assert changed_lines("main") == {}
+
+
+def test_diff_bad_revision_is_one_line_error(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    with pytest.raises(InputError, match="--diff nosuchbranch") as raised:
+        changed_lines("nosuchbranch")
+    assert "\n" not in str(raised.value)
+
+
+def test_diff_outside_git_is_input_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match="git rev-parse"):
+        changed_lines("main")
