@@ -21,8 +21,8 @@ scorer reports both (rules `align.addition`, `align.omission`).
 from __future__ import annotations
 
 import math
-import sys
 import re
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -34,7 +34,7 @@ from mtqa.embeddings import SentenceEmbedder, get_embedder
 from mtqa.errors import InputError
 from mtqa.readers import read_path
 from mtqa.scorers.checks import dominant_script, numbers_in
-from mtqa.scorers.checks_translation import looks_english
+from mtqa.language import looks_english
 
 # (source sentences, target sentences) a bead may cover.
 BEADS = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (1, 0), (0, 1))
@@ -156,6 +156,7 @@ def aligned_document(target: Document, counterpart: Document, role: str, setting
     dissimilarity, method = choose_dissimilarity(settings, sources, targets, crosslingual=role == "source")
     alignment = align(sources, targets, dissimilarity, method,
                       [s.kind == "sentence" for s in others], [s.kind == "sentence" for s in scored])
+    position_of = {id(segment): position for position, segment in enumerate(target.segments)}
     merged: dict[int, Segment] = {}  # position of the first scored segment of a bead -> segment
     pending_omissions: list[str] = []
     last: Segment | None = None
@@ -172,7 +173,7 @@ def aligned_document(target: Document, counterpart: Document, role: str, setting
         if pending_omissions:
             segment.meta["omitted"] = pending_omissions
             pending_omissions = []
-        merged[target.segments.index(scored[target_indices[0]])] = segment
+        merged[position_of[id(scored[target_indices[0]])]] = segment
         last = segment
     if pending_omissions and last is not None:
         last.meta.setdefault("omitted", []).extend(pending_omissions)
@@ -182,8 +183,8 @@ def aligned_document(target: Document, counterpart: Document, role: str, setting
     for index, segment in enumerate(segments):
         segment.index = index
     meta = {**target.meta, "alignment": {"method": alignment.method, "role": role, "counterpart": counterpart.path}}
-    return Document(target.path, target.format, segments, target.text, counterpart.source_lang
-                    if role == "source" else target.source_lang, target.target_lang, meta)
+    source_lang = counterpart.source_lang if role == "source" else target.source_lang
+    return Document(target.path, target.format, segments, target.text, source_lang, target.target_lang, meta)
 
 
 def _join(document: Document, parts: list[Segment]) -> Segment:

@@ -66,6 +66,11 @@ class Segment:
     def scored(self) -> bool:
         return self.kind != "furniture" and bool(self.text.strip())
 
+    def language(self, default: str) -> str:
+        """Primary subtag of the target language: the document's, else `default` (e.g. "en")."""
+        tag = (self.document.target_lang if self.document else None) or default
+        return tag.replace("_", "-").split("-")[0].lower()
+
     def neighbours(self, window: int = 2) -> list[Segment]:
         """Scored segments of the same document within `window` positions."""
         if self.document is None:

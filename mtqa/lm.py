@@ -141,6 +141,13 @@ class CausalLM:
             self._remember(key, scores)
         return [self._memo[key] for key in keys]
 
+    def remember(self, key: tuple[str | None, str], scores: TokenScores) -> None:
+        """Seed the memo with scores computed earlier (`mtqa eval` keeps them on disk)."""
+        self._remember(key, scores)
+
+    def memo_items(self) -> dict[tuple[str | None, str], TokenScores]:
+        return dict(self._memo)
+
     def _remember(self, key: tuple[str | None, str], scores: TokenScores) -> None:
         self._memo[key] = scores
         if len(self._memo) > MEMO_SIZE:

@@ -45,9 +45,14 @@ class Pipeline:
     def score_segments(self, segments: Sequence[Segment]) -> list[dict[str, DimensionResult]]:
         """Every scorer's result for each segment (unscored segments get empty dicts)."""
         out: list[dict[str, DimensionResult]] = [{} for _ in segments]
+        languages = [s.language(self.settings.language) for s in segments]
         for dimension, scorer in self.scorers.items():
-            positions = [i for i, s in enumerate(segments)
-                         if s.scored or scorer.judges_untranslated and s.meta.get("untranslated")]
+            positions = []
+            for i, (segment, language) in enumerate(zip(segments, languages, strict=True)):
+                if scorer.accepts(segment, language):
+                    positions.append(i)
+                elif segment.scored:
+                    out[i][dimension] = DimensionResult(None, {"unsupported_language": language})
             todo = [segments[i] for i in positions]
             for position, result in zip(positions, scorer.score(todo), strict=True):
                 out[position][dimension] = result
@@ -62,7 +67,8 @@ class Pipeline:
             dims.extend(self.score_segments(chunk))
             if progress:
                 progress(len(chunk))
-        combined = iter(self.risk.combine(s, d) for s, d in zip(segments, dims, strict=True))
+        combined = iter(self.risk.combine(s, d, s.language(self.settings.language))
+                        for s, d in zip(segments, dims, strict=True))
         return [DocumentResult(doc, [next(combined) for _ in doc.segments]) for doc in documents]
 
     def components(self) -> dict[str, dict[str, Any]]:

@@ -18,8 +18,10 @@ from typing import Any
 
 from mtqa.documents import DIMENSIONS, DimensionResult, Issue, Segment, SegmentResult, Verdict
 from mtqa.errors import ConfigError
+from mtqa.language import comparison_mode
 
-MODES = ("reference", "source", "document")
+# Risk model per comparison mode (mtqa.language.comparison_mode).
+RISK_MODES = {"reference": "reference", "crosslingual": "source", "context": "document"}
 # A reason is given for a dimension whose share of the logit is at least this.
 REASON_MIN_CONTRIBUTION = 0.35
 # Severities that on their own put a segment up for review, whatever the risk says.
@@ -91,7 +93,8 @@ class RiskModel:
                          self.review_threshold if review is None else review,
                          self.fail_threshold if fail is None else fail, self.meta)
 
-    def combine(self, segment: Segment, dims: dict[str, DimensionResult]) -> SegmentResult:
+    def combine(self, segment: Segment, dims: dict[str, DimensionResult], language: str = "en") -> SegmentResult:
+        """The result for `segment`, whose target is in `language` (ISO 639-1)."""
         issues = [issue for dim in dims.values() for issue in dim.issues]
         scores = {name: dims[name].score if name in dims else None for name in DIMENSIONS}
         for name, dim in dims.items():
@@ -101,7 +104,7 @@ class RiskModel:
         if not segment.scored and not issues:  # an untranslated unit may have check findings
             return SegmentResult(segment, scores, raw, issues, None, "skipped",
                                  [_skip_reason(segment)])
-        mode = comparison_mode(segment)
+        mode = RISK_MODES[comparison_mode(segment, language)]
         risk, parts = self.models[mode].risk(feature_values(dims))
         verdict = self.verdict(risk, issues)
         reasons = explain(verdict, parts, dims, issues) if verdict != "ok" else []
@@ -115,22 +118,6 @@ class RiskModel:
         if risk >= self.review_threshold or any(i.severity in REVIEW_SEVERITIES for i in issues):
             return "review"
         return "ok"
-
-
-def comparison_mode(segment: Segment) -> str:
-    if segment.reference:
-        return "reference"
-    if segment.source:
-        lang = segment.document.source_lang if segment.document else None
-        if lang and lang.lower().startswith("en"):
-            return "reference"
-        return "source" if lang or not _looks_english(segment.source) else "reference"
-    return "document"
-
-
-def _looks_english(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isascii() for c in letters) / len(letters) > 0.9
 
 
 def feature_values(dims: dict[str, DimensionResult]) -> dict[str, float]:

@@ -3,12 +3,14 @@ against its hand-made clean version with the real sentence embedder."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
 from mtqa.align import align, align_inputs, aligned_document, anchor_dissimilarity, read_counterpart
+from mtqa.cli import main
 from mtqa.config import Settings
 from mtqa.errors import InputError
 from mtqa.readers import read_text
@@ -112,3 +114,25 @@ def test_align_inputs_needs_one_text_document(tmp_path: Path) -> None:
         align_inputs([table], str(CLEAN), None, Settings())
     with pytest.raises(InputError, match="not both"):
         align_inputs([table], str(CLEAN), str(CLEAN), Settings())
+
+
+def test_cli_scores_a_document_against_an_unaligned_reference(tmp_path: Path) -> None:
+    reference = tmp_path / "reference.txt"
+    reference.write_text("Ukraine, meanwhile, said it was preparing for the worst and would withstand whatever "
+                         "came.\n\nBlinken did not elaborate. Russia has moved troops into Belarus for exercises "
+                         "next month.\n\nMore than 14,000 people have been killed in the war.\n", "utf-8")
+    target = tmp_path / "target.txt"
+    target.write_text("Ukraine said it was preparing for the worst and would withstand whatever came. "
+                      "Blinken did not elaborate, but Russia has moved troops into Belarus for exercises next "
+                      "month.\n\nThe weather in Lisbon was sunny and warm all week.\n", "utf-8")
+    report = tmp_path / "report.json"
+    assert main(["check", str(target), "--reference", str(reference), "--no-progress", "--threads", "2",
+                 "-f", "json", "-o", str(report)]) in (0, 1)
+    segments = json.loads(report.read_text("utf-8"))["files"][0]["segments"]
+    assert segments[0]["reference"].startswith("Ukraine, meanwhile")
+    # The reference's two sentences are joined against the target's one.
+    assert segments[1]["reference"] == ("Blinken did not elaborate. Russia has moved troops into Belarus "
+                                        "for exercises next month.")
+    rules = {issue["rule"] for segment in segments for issue in segment["issues"]}
+    assert {"align.addition", "align.omission"} <= rules
+    assert segments[-1]["verdict"] in ("review", "fail") and segments[-1]["reference"] is None

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from mtqa.annotate import annotate_report, annotated_bytes, check_annotation_target
-from mtqa.cli import main
 from mtqa.documents import DocumentResult, SegmentResult
 from mtqa.errors import InputError
 from mtqa.readers import read_path

@@ -10,7 +10,8 @@ from mtqa.embeddings import SentenceEmbedder, get_embedder
 from mtqa.errors import ModelError
 from mtqa.models import resolve_embedder
 from mtqa.scorers.base import registered
-from mtqa.scorers.drift import DriftScorer, looks_english, mode_of, unsupported_words
+from mtqa.language import comparison_mode, looks_english
+from mtqa.scorers.drift import DriftScorer, unsupported_words
 
 pytestmark = pytest.mark.slow
 
@@ -90,7 +91,8 @@ def test_english_source_is_compared_directly_and_foreign_source_needs_a_crosslin
     rewrite = Segment("The cat sat on the mat.", 0, 0, 23, source="A cat was sitting on the mat.")
     chinese = Segment("The cat sat on the mat.", 1, 0, 23, source="猫坐在垫子上。")
     assert looks_english(rewrite.source) and not looks_english("Die Katze saß auf der Matte.")
-    assert mode_of(rewrite) == "reference" and mode_of(chinese) == "crosslingual"
+    assert comparison_mode(rewrite, "en") == "reference"
+    assert comparison_mode(chinese, "en") == "crosslingual"
     english, foreign = scorer.score([rewrite, chinese])
     assert english.score is not None and english.raw["against"] == "source"
     assert foreign.score is None and foreign.raw["mode"] == "crosslingual" and foreign.issues == []
@@ -99,7 +101,7 @@ def test_english_source_is_compared_directly_and_foreign_source_needs_a_crosslin
 def test_declared_source_language_overrides_the_guess() -> None:
     document = Document("doc.tsv", "tsv", source_lang="de")
     document.add(Segment("The hand is warm.", 0, 0, 17, source="Die Hand ist warm."))
-    assert mode_of(document.segments[0]) == "crosslingual"
+    assert comparison_mode(document.segments[0], "en") == "crosslingual"
 
 
 OFF_TOPIC = "Bake the cake at 180 degrees until the top is golden and springy."

@@ -4,9 +4,9 @@ TMX (`<note>` first in the `<tu>`), inserted as text: nothing else in the file c
 
 from __future__ import annotations
 
+from mtqa.readers.tmx import parse_tmx
 from mtqa.readers.translation import is_annotation
 from mtqa.readers.xliff import MTQA_NOTE, parse_xliff
-from mtqa.readers.tmx import parse_tmx
 from mtqa.readers.xml_tree import Element, XmlSource
 
 Edit = tuple[int, int, str]  # replace text[start:end] by the string

@@ -19,9 +19,12 @@ class Scorer(ABC):
     """
 
     dimension: ClassVar[str]
-    # Also given the untranslated units of translation files (empty target, with a source),
-    # which have nothing for a model to score but something for a QA check to report.
-    judges_untranslated: bool = False
+    # Target languages (ISO 639-1) the scorer's models handle; None = any.
+    languages: frozenset[str] | None = None
+
+    def accepts(self, segment: Segment, language: str) -> bool:
+        """Whether to give `segment` (in target `language`) to `score`; the others get no score."""
+        return segment.scored and (self.languages is None or language in self.languages)
 
     @abstractmethod
     def score(self, segments: Sequence[Segment]) -> list[DimensionResult]: ...

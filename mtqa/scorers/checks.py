@@ -481,11 +481,11 @@ class ChecksScorer(Scorer):
         return DimensionResult(max(0.0, 1.0 - penalty), raw, issues)
 
     def score(self, segments: Sequence[Segment]) -> list[DimensionResult]:
-        return [self.score_one(segment) if segment.scored or self._judged_untranslated(segment)
-                else DimensionResult(None) for segment in segments]
+        return [self.score_one(segment) for segment in segments]
 
-    def _judged_untranslated(self, segment: Segment) -> bool:
-        return self.judges_untranslated and bool(segment.meta.get("untranslated"))
+    def accepts(self, segment: Segment, language: str) -> bool:
+        # Untranslated units have nothing for a model to score but something to report.
+        return segment.scored or self.judges_untranslated and bool(segment.meta.get("untranslated"))
 
     def signature(self) -> dict[str, Any]:
         signature: dict[str, Any] = {"checks": sorted(self.checks)}

@@ -15,6 +15,7 @@ from typing import Any
 from mtqa.config import Settings
 from mtqa.documents import Document, Issue, Segment
 from mtqa.glossary import Term, find_term, load_glossary
+from mtqa.language import looks_english, primary
 from mtqa.readers.inline import InlineTag
 from mtqa.scorers.checks import (
     DIMENSION,
@@ -87,30 +88,10 @@ LANGUAGE_SCRIPTS = {
 _HAS_WORDS = re.compile(r"(?<!\w)[^\W\d_A-Z]*[a-zà-ÿ]{3,}(?!\w)|[^\W\d_a-zA-Z\u00c0-\u024f]{2,}")
 
 
-# A text is taken as English when this share of its words are common English words.
-ENGLISH_SHARE = 0.7
-
-
-def english_share(text: str) -> float:
-    """Share of the words of `text` that are common English words (wordfreq Zipf >= 3)."""
-    from wordfreq import zipf_frequency
-
-    words = re.findall(r"[^\W\d_]+", text.lower())[:500]
-    return sum(zipf_frequency(w, "en") >= 3 for w in words) / len(words) if words else 0.0
-
-
-def looks_english(text: str) -> bool:
-    return english_share(text) >= ENGLISH_SHARE
-
-
-def _primary(language: str | None) -> str:
-    return (language or "").lower().replace("_", "-").split("-")[0]
-
-
 def _still_in_source_language(segment: Segment) -> bool:
     """The target is in the source's language rather than the document's target language."""
     document = segment.document
-    source_lang, target_lang = _primary(document and document.source_lang), _primary(document and document.target_lang)
+    source_lang, target_lang = primary(document and document.source_lang), primary(document and document.target_lang)
     if not target_lang or source_lang == target_lang:
         return False
     expected_script = LANGUAGE_SCRIPTS.get(target_lang, "latin")

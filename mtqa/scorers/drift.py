@@ -26,6 +26,7 @@ import numpy as np
 from mtqa.config import Settings
 from mtqa.documents import DimensionResult, Document, Issue, Segment
 from mtqa.embeddings import SentenceEmbedder, get_embedder
+from mtqa.language import comparison_mode
 from mtqa.scorers.base import Scorer, register
 from mtqa.scorers.checks import missing_names, number_differences
 
@@ -73,31 +74,6 @@ def words(text: str) -> list[tuple[str, int, int]]:
 
 def is_content_word(word: str) -> bool:
     return len(word) > 2 and word.isalpha() and word.lower() not in ENGLISH_STOPWORDS
-
-
-def looks_english(text: str) -> bool:
-    """Cheap language guess: mostly ASCII letters and a normal share of English stopwords."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters or sum(c.isascii() for c in letters) / len(letters) < 0.9:
-        return False
-    tokens = [w.lower() for w, _, _ in words(text)]
-    stopwords = sum(w in ENGLISH_STOPWORDS for w in tokens)
-    return stopwords >= 1 and stopwords / len(tokens) >= 0.15
-
-
-def source_is_english(segment: Segment) -> bool:
-    language = segment.document.source_lang if segment.document else None
-    if language:
-        return language.lower().split("-")[0].split("_")[0] == "en"
-    return looks_english(segment.source or "")
-
-
-def mode_of(segment: Segment) -> str:
-    if segment.reference or (segment.source and source_is_english(segment)):
-        return "reference"
-    if segment.source:
-        return "crosslingual"
-    return "context"
 
 
 def _stem(word: str) -> str:
@@ -177,7 +153,8 @@ class DriftScorer(Scorer):
         by_mode: dict[str, list[int]] = {}
         for i, segment in enumerate(segments):
             if segment.scored:
-                by_mode.setdefault(mode_of(segment), []).append(i)
+                mode = comparison_mode(segment, segment.language(self.settings.language))
+                by_mode.setdefault(mode, []).append(i)
             else:
                 results[i] = DimensionResult(None)
         handlers = {"reference": self._against_reference, "crosslingual": self._crosslingual_source,

@@ -73,6 +73,7 @@ def replacement(lint: harper.Lint, suggestion: harper.Suggestion) -> str:
 @register("grammar", "harper")
 class HarperGrammarScorer(GrammarScorer):
     backend = "harper"
+    languages = frozenset({"en"})  # Harper checks English only
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)

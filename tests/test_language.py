@@ -1,0 +1,28 @@
+from mtqa.documents import Document, Segment
+from mtqa.language import ENGLISH_SHARE, comparison_mode, english_share, primary, source_language
+
+
+def test_primary_subtag() -> None:
+    assert primary("en-US") == "en" and primary("pt_BR") == "pt" and primary(None) == ""
+
+
+def test_english_share_separates_english_from_other_languages() -> None:
+    assert english_share("The cat sat on the mat and looked at the garden.") > 0.9
+    # wordfreq's English list knows "die", "der", "und": German still stays below the bar.
+    assert english_share("Die Katze saß auf der Matte und schaute in den Garten.") < ENGLISH_SHARE
+    assert english_share("猫坐在垫子上。") == 0.0
+
+
+def test_an_english_source_is_compared_directly_only_with_an_english_target() -> None:
+    document = Document("doc.xlf", "xliff", target_lang="de")
+    document.add(Segment("Die Hand ist warm.", 0, 0, 18, source="The hand is warm."))
+    segment = document.segments[0]
+    assert source_language(segment) == "en"
+    assert comparison_mode(segment, segment.language("en-US")) == "crosslingual"
+    rewrite = Segment("The hand feels warm.", 0, 0, 20, source="The hand is warm.")
+    assert comparison_mode(rewrite, rewrite.language("en-US")) == "reference"
+
+
+def test_a_reference_always_allows_direct_comparison_and_nothing_means_context() -> None:
+    assert comparison_mode(Segment("x", 0, 0, 1, reference="y", source="猫"), "en") == "reference"
+    assert comparison_mode(Segment("x", 0, 0, 1), "en") == "context"
