@@ -36,15 +36,16 @@ CLAUSES = ("according to officials", "as reported on Monday", "in the end", "for
 
 
 def base_rows() -> list[dict[str, str]]:
-    rows = []
+    """The two dev sets interleaved, so that any prefix has both kinds of rows."""
     with (DATA / "mqm_zhen_generalmt2023.tsv").open(encoding="utf-8", newline="") as stream:
-        for record in csv.DictReader(stream, delimiter="\t"):
-            rows.append({"source": record["source"], "target": record["target"], "reference": ""})
+        mqm = [{"source": r["source"], "target": r["target"], "reference": ""}
+               for r in csv.DictReader(stream, delimiter="\t")]
     with (DATA / "demetr_dev.jsonl").open(encoding="utf-8") as stream:
-        for line in stream:
-            record = json.loads(line)
-            rows.append({"source": "", "target": record["pert_sent"], "reference": record["eng_sent"]})
-    return rows
+        demetr = [{"source": "", "target": r["pert_sent"], "reference": r["eng_sent"]}
+                  for r in map(json.loads, stream)]
+    interleaved = [row for pair in zip(mqm, demetr) for row in pair]
+    longer = mqm if len(mqm) > len(demetr) else demetr
+    return interleaved + longer[min(len(mqm), len(demetr)):]
 
 
 def varied(text: str, repetition: int) -> str:
@@ -152,6 +153,8 @@ def main() -> None:
             if engine == "local":
                 cached = measured_run(batch_command(corpus, out, engine, threads))
                 cached["share_of_first_run"] = round(cached["seconds"] / first["seconds"], 4)
+                # Not 0 when the code or models changed between the runs (a new signature).
+                cached["rescored"] = json.loads((out / "summary.json").read_text("utf-8"))["scored"]
                 results["local-cached-rerun"] = cached
                 print(f"local cached re-run: {cached}", flush=True)
     report = {"segments": args.segments, "cpus": os.cpu_count(), "results": results}

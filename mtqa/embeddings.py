@@ -68,6 +68,13 @@ class SentenceEmbedder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
 
+    def remember(self, vectors: dict[str, np.ndarray]) -> None:
+        """Seed the memo with vectors computed earlier (`mtqa eval` keeps them on disk)."""
+        self._cache.update(vectors)
+
+    def memo_items(self) -> dict[str, np.ndarray]:
+        return dict(self._cache)
+
     def similarity(self, first: Sequence[str], second: Sequence[str]) -> np.ndarray:
         """Cosine similarity of each `first[i]` with `second[i]`."""
         return np.einsum("ij,ij->i", self.encode(first), self.encode(second))

@@ -141,9 +141,10 @@ class CausalLM:
             self._remember(key, scores)
         return [self._memo[key] for key in keys]
 
-    def remember(self, key: tuple[str | None, str], scores: TokenScores) -> None:
+    def remember(self, scores: dict[tuple[str | None, str], TokenScores]) -> None:
         """Seed the memo with scores computed earlier (`mtqa eval` keeps them on disk)."""
-        self._remember(key, scores)
+        for key, value in scores.items():
+            self._remember(key, value)
 
     def memo_items(self) -> dict[tuple[str | None, str], TokenScores]:
         return dict(self._memo)

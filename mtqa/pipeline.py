@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from mtqa.config import Settings
-from mtqa.documents import DimensionResult, Document, DocumentResult, Segment
+from mtqa.documents import DimensionResult, Document, DocumentResult, Segment, SegmentResult
 from mtqa.errors import ConfigError
 from mtqa.risk import RiskModel
 from mtqa.scorers import build_scorer
@@ -58,6 +58,10 @@ class Pipeline:
                 out[position][dimension] = result
         return out
 
+    def combine(self, segment: Segment, dims: dict[str, DimensionResult]) -> SegmentResult:
+        """Risk, verdict and reasons for one segment from its dimensions' results."""
+        return self.risk.combine(segment, dims, segment.language(self.settings.language))
+
     def run(self, documents: Iterable[Document], progress: Progress | None = None) -> list[DocumentResult]:
         documents = list(documents)
         segments = [s for d in documents for s in d.segments]
@@ -67,8 +71,7 @@ class Pipeline:
             dims.extend(self.score_segments(chunk))
             if progress:
                 progress(len(chunk))
-        combined = iter(self.risk.combine(s, d, s.language(self.settings.language))
-                        for s, d in zip(segments, dims, strict=True))
+        combined = iter(self.combine(s, d) for s, d in zip(segments, dims, strict=True))
         return [DocumentResult(doc, [next(combined) for _ in doc.segments]) for doc in documents]
 
     def components(self) -> dict[str, dict[str, Any]]:

@@ -4,7 +4,13 @@ The combination is a logistic model over standardised raw features, one per comp
 (`reference`: a reference or an English source; `source`: a source in another language;
 `document`: neither). Its parameters live in a small versioned JSON file in the package
 (`mtqa/data/risk_model.json`), refitted by `scripts/fit_risk.py`. A feature missing for a
-segment counts as the training mean, so it adds nothing either way.
+segment counts as the training mean, so it adds nothing either way. Each mode may carry its
+own review/fail thresholds (chosen on its own labelled data); the file's global thresholds
+apply where it does not, and thresholds given in the settings override both.
+
+Headings are fragments by design ("‘Uncontrolled anger’"): the language model and the
+document-context fit judge them as if they were prose and would flag them for being short.
+So for a heading only the dimensions in `HEADING_DIMENSIONS` (grammar, checks) count.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ RISK_MODES = {"reference": "reference", "crosslingual": "source", "context": "do
 REASON_MIN_CONTRIBUTION = 0.35
 # Severities that on their own put a segment up for review, whatever the risk says.
 REVIEW_SEVERITIES = ("major", "critical")
+# The dimensions whose features count for a segment of kind "heading" (see the docstring).
+HEADING_DIMENSIONS = ("grammar", "checks")
 
 
 @dataclass
@@ -39,6 +47,8 @@ class FeatureWeight:
 class LinearRiskModel:
     bias: float
     features: dict[str, FeatureWeight]
+    review_threshold: float | None = None  # None: the file's global thresholds
+    fail_threshold: float | None = None
 
     def contributions(self, values: dict[str, float]) -> dict[str, float]:
         out = {}
@@ -75,6 +85,8 @@ class RiskModel:
                 mode: LinearRiskModel(
                     bias=spec["bias"],
                     features={name: FeatureWeight(**fw) for name, fw in spec["features"].items()},
+                    review_threshold=spec.get("thresholds", {}).get("review"),
+                    fail_threshold=spec.get("thresholds", {}).get("fail"),
                 )
                 for mode, spec in data["models"].items()
             }
@@ -89,9 +101,21 @@ class RiskModel:
             raise ConfigError(f"{path or 'built-in risk model'}: cannot load risk model: {exc}") from None
 
     def with_thresholds(self, review: float | None, fail: float | None) -> RiskModel:
-        return RiskModel(self.version, self.models,
+        """Thresholds given here apply to every mode (the modes' own are dropped)."""
+        if review is None and fail is None:
+            return self
+        models = {mode: LinearRiskModel(m.bias, m.features) for mode, m in self.models.items()}
+        return RiskModel(self.version, models,
                          self.review_threshold if review is None else review,
                          self.fail_threshold if fail is None else fail, self.meta)
+
+    def thresholds(self, mode: str | None = None) -> tuple[float, float]:
+        """(review, fail) for segments compared in `mode`."""
+        model = self.models.get(mode) if mode else None
+        review = model.review_threshold if model else None
+        fail = model.fail_threshold if model else None
+        return (self.review_threshold if review is None else review,
+                self.fail_threshold if fail is None else fail)
 
     def combine(self, segment: Segment, dims: dict[str, DimensionResult], language: str = "en") -> SegmentResult:
         """The result for `segment`, whose target is in `language` (ISO 639-1)."""
@@ -105,29 +129,34 @@ class RiskModel:
             return SegmentResult(segment, scores, raw, issues, None, "skipped",
                                  [_skip_reason(segment)])
         mode = RISK_MODES[comparison_mode(segment, language)]
-        risk, parts = self.models[mode].risk(feature_values(dims))
-        verdict = self.verdict(risk, issues)
+        values = feature_values(dims)
+        if segment.kind == "heading":
+            values = {k: v for k, v in values.items() if k.split(".", 1)[0] in HEADING_DIMENSIONS}
+        risk, parts = self.models[mode].risk(values)
+        verdict = self.verdict(risk, issues, mode)
         reasons = explain(verdict, parts, dims, issues) if verdict != "ok" else []
         raw["risk"] = {"mode": mode, "model": self.version,
                        "contributions": {k: round(v, 4) for k, v in parts.items()}}
         return SegmentResult(segment, scores, raw, issues, round(risk, 4), verdict, reasons)
 
-    def verdict(self, risk: float, issues: list[Issue]) -> Verdict:
-        if risk >= self.fail_threshold:
+    def verdict(self, risk: float, issues: list[Issue], mode: str | None = None) -> Verdict:
+        review_threshold, fail_threshold = self.thresholds(mode)
+        if risk >= fail_threshold:
             return "fail"
-        if risk >= self.review_threshold or any(i.severity in REVIEW_SEVERITIES for i in issues):
+        if risk >= review_threshold or any(i.severity in REVIEW_SEVERITIES for i in issues):
             return "review"
         return "ok"
 
 
 def feature_values(dims: dict[str, DimensionResult]) -> dict[str, float]:
-    """Flatten numeric raw values to `dimension.key` names, plus `dimension.score`."""
+    """Flatten numeric raw values to `dimension.key` names, plus `dimension.score`
+    (a yes/no raw value counts as 1/0)."""
     values: dict[str, float] = {}
     for name, dim in dims.items():
         if dim.score is not None:
             values[f"{name}.score"] = float(dim.score)
         for key, value in dim.raw.items():
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if isinstance(value, (int, float)):
                 values[f"{name}.{key}"] = float(value)
     return values
 

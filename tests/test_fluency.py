@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
@@ -12,11 +13,16 @@ from mtqa.documents import Document, Segment
 from mtqa.errors import ModelError
 from mtqa.lm import CausalLM, load_causal_lm
 from mtqa.models import PROVENANCE_FILE, lm_cache_info, resolve_lm
-from mtqa.scorers.base import registered
+from mtqa.scorers import build_scorer
 
 pytestmark = pytest.mark.slow
 
-CRIMEA = "Russia in 2014 overthrew the Crimea Peninsula after the protests in Kyiv."
+# From fixtures/spun_news_article.txt: the rewriter turned "tough talks" into "difficult".
+SPUN = ("Ahead of the difficult Friday talks between US Secretary of State Antony Blinken and "
+        "Russian Foreign Minister Sergey Lavrov, the two sides appeared to be on the verge of a "
+        "conflict that could reduce tensions and prevent a threat to the Russian invasion.")
+CRIMEA = ("Russia in 2014 overthrew the Crimea Peninsula after the overthrow of a Ukrainian leader "
+          "who was friendly to Moscow.")
 
 
 @pytest.fixture(scope="session")
@@ -27,8 +33,7 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def scorer(settings: Settings):
-    factory = registered("fluency")["lm"]
-    with factory(settings) as fluency:
+    with build_scorer("fluency", "lm", settings) as fluency:
         yield fluency
 
 
@@ -71,15 +76,23 @@ def test_raw_values(scorer) -> None:
     assert raw["logprob"] < 0 and raw["mean_logprob"] == pytest.approx(raw["logprob"] / 6, abs=1e-3)
     assert raw["worst_word"] in "The weather was pleasant today."
     assert raw["slor"] > 0  # better than a bag of the same words
+    assert raw["slor_adjusted"] == pytest.approx(raw["slor"] - 0.75 * math.log(6), abs=1e-3)
 
 
 def test_surprising_word_is_flagged_with_offsets(scorer, settings: Settings) -> None:
-    (result,) = scorer.score(segments_of(CRIMEA))
+    (result,) = scorer.score(segments_of(SPUN))
     assert 1 <= len(result.issues) <= settings.fluency_spans
     top = result.issues[0]
-    assert CRIMEA[top.start : top.end] == "overthrew"
+    assert SPUN[top.start : top.end] == "difficult"
     assert top.rule == "fluency.surprisal" and top.dimension == "fluency"
-    assert "“overthrew” is unexpected here (surprisal" in top.message
+    assert top.message.startswith("“difficult” is unexpected here (surprisal ")
+    assert result.raw["worst_word"] == "difficult"
+
+
+def test_rare_place_names_are_not_flagged(scorer) -> None:
+    (result,) = scorer.score(segments_of(CRIMEA))
+    flagged = {CRIMEA[issue.start : issue.end] for issue in result.issues}
+    assert not flagged & {"Russia", "Crimea", "Peninsula", "Ukrainian", "Moscow"}
 
 
 def test_fluent_sentence_has_no_issues(scorer) -> None:

@@ -48,7 +48,7 @@ def record_json(result: SegmentResult) -> str:
 def score_records(pipeline: Pipeline, segments: Sequence[Segment]) -> list[str]:
     """Score segments (each keeps its document, for context) and combine them into records."""
     dimensions = pipeline.score_segments(segments)
-    return [record_json(pipeline.risk.combine(segment, dims))
+    return [record_json(pipeline.combine(segment, dims))
             for segment, dims in zip(segments, dimensions, strict=True)]
 
 

@@ -29,8 +29,12 @@ SegmentDims = dict[str, DimensionResult]
 
 
 def components_key(pipeline: Pipeline) -> str:
-    """Short hash of everything in the pipeline that affects a dimension's numbers."""
-    described = json.dumps({"mtqa": __version__, **pipeline.components()}, sort_keys=True, default=str)
+    """Short hash of everything in the pipeline that affects a dimension's numbers: each
+    scorer's class and signature (so `grammar = "auto"` that ran Harper is Harper)."""
+    scorers = {dimension: {"class": f"{type(scorer).__module__}.{type(scorer).__qualname__}",
+                           **scorer.signature()}
+               for dimension, scorer in pipeline.scorers.items()}
+    described = json.dumps({"mtqa": __version__, **scorers}, sort_keys=True, default=str)
     return hashlib.sha256(described.encode("utf-8")).hexdigest()[:12]
 
 
@@ -48,40 +52,48 @@ def extract(pipeline: Pipeline, documents: Sequence[Document], dataset_digest: s
         records = json.loads(gzip.decompress(path.read_bytes()))
         if len(records) == len(segments):
             return [_from_record(r) for r in records]
-    lm_memo = LMMemo(pipeline) if use_cache else None
+    memos = ModelMemos(pipeline) if use_cache else None
     dims: list[SegmentDims] = []
     for start in range(0, len(segments), CHUNK_SIZE):
         dims.extend(pipeline.score_segments(segments[start:start + CHUNK_SIZE]))
         if not quiet:
             print(f"mtqa eval: {view}: scored {len(dims)}/{len(segments)} segments",
                   file=sys.stderr, flush=True)
-    _write_atomically(path, gzip.compress(json.dumps([_to_record(d) for d in dims]).encode("utf-8")))
-    if lm_memo:
-        lm_memo.save()
+    write_atomically(path, gzip.compress(json.dumps([_to_record(d) for d in dims]).encode("utf-8")))
+    if memos:
+        memos.save()
     return dims
 
 
-class LMMemo:
-    """The language model's per-text scores, kept on disk between evaluation runs.
+class ModelMemos:
+    """The models' memos (LM scores per text, sentence vectors per text) kept on disk.
 
-    The LM dominates extraction time, and its scores do not change when a scorer merely
-    derives another raw value from them: with this memo, adding a feature and re-extracting
-    costs the cheap scorers only. Keyed by the LM's own signature (model, revision, dtype).
+    The models dominate extraction time, and their outputs do not change when a scorer
+    merely derives another raw value from them: with these, adding a feature and extracting
+    again costs the cheap parts only. Each file is keyed by the model's own settings.
     """
 
     def __init__(self, pipeline: Pipeline) -> None:
+        from mtqa.embeddings import get_embedder
         from mtqa.lm import load_causal_lm
 
         s = pipeline.settings
-        self.lm = load_causal_lm(s.lm, s.cache_dir, s.dtype, s.device, s.batch_size)
-        key = hashlib.sha256(json.dumps(self.lm.signature(), sort_keys=True).encode()).hexdigest()[:12]
-        self.path = Path(s.cache_dir).expanduser() / "eval" / f"lm-memo-{key}.pkl"
-        if self.path.is_file():
-            for memo_key, scores in pickle.loads(self.path.read_bytes()).items():
-                self.lm.remember(memo_key, scores)
+        folder = Path(s.cache_dir).expanduser() / "eval"
+        lm = load_causal_lm(s.lm, s.cache_dir, s.dtype, s.device, s.batch_size)
+        embedder = get_embedder(s.embedder, s.device, s.batch_size)
+        self.models = {folder / f"lm-memo-{_short_hash(lm.signature())}.pkl": lm,
+                       folder / f"embedder-memo-{_short_hash(embedder.signature())}.pkl": embedder}
+        for path, model in self.models.items():
+            if path.is_file():
+                model.remember(pickle.loads(path.read_bytes()))
 
     def save(self) -> None:
-        _write_atomically(self.path, pickle.dumps(self.lm.memo_items(), protocol=pickle.HIGHEST_PROTOCOL))
+        for path, model in self.models.items():
+            write_atomically(path, pickle.dumps(model.memo_items(), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _short_hash(settings: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 
 def _to_record(dims: SegmentDims) -> dict[str, Any]:
@@ -94,7 +106,7 @@ def _from_record(record: dict[str, Any]) -> SegmentDims:
             for name, d in record.items()}
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(handle, "wb") as stream:

@@ -35,14 +35,24 @@ def kendall_tau_b(x: Sequence[float], y: Sequence[float]) -> float:
 def grouped_kendall_tau(x: Sequence[float], y: Sequence[float],
                         groups: Sequence[Hashable]) -> tuple[float, list[float]]:
     """Tau-b within each group (e.g. the systems' translations of one source segment),
-    averaged over the groups where it is defined; also returns the per-group values."""
+    averaged over the groups; also returns the per-group values.
+
+    A group where the humans tie everything has nothing to rank and is left out; a group
+    where the metric ties everything but the humans do not counts as 0 (the metric could
+    not tell them apart). Leaving those out instead would flatter sparse metrics (a count
+    that is 0 for most segments), which would then be judged on the few groups they fire in.
+    """
     members: dict[Hashable, list[int]] = {}
     for position, group in enumerate(groups):
         members.setdefault(group, []).append(position)
     a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    taus = [kendall_tau_b(a[p], b[p]) for p in members.values() if len(p) > 1]
-    defined = [t for t in taus if not math.isnan(t)]
-    return (float(np.mean(defined)) if defined else math.nan), defined
+    taus = []
+    for positions in members.values():
+        if len(positions) < 2 or np.all(b[positions] == b[positions[0]]):
+            continue
+        tau = kendall_tau_b(a[positions], b[positions])
+        taus.append(0.0 if math.isnan(tau) else tau)
+    return (float(np.mean(taus)) if taus else math.nan), taus
 
 
 def pearson(x: Sequence[float], y: Sequence[float]) -> float:

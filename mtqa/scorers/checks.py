@@ -439,6 +439,9 @@ def check_length_ratio(segment: Segment) -> CheckOutcome:
     raw: dict[str, Any] = {"length_ratio": round(ratio, 4), "length_ratio_range": [low, high]}
     # Log-distance outside the normal range, 0 inside it: how abnormal the length is.
     raw["length_ratio_excess"] = round(max(0.0, math.log(low / ratio), math.log(ratio / high)), 4)
+    # Log-distance below a typical length (the range's geometric middle), 0 at or above it:
+    # a graded sign of omission, for the risk model (zh-en MQM: shorter outputs omit content).
+    raw["length_shortfall"] = round(max(0.0, math.log(math.sqrt(low * high) / ratio)), 4)
     issues = []
     if raw["length_ratio_excess"] > 0 and len(other.strip()) >= 8:
         what = "short" if ratio < low else "long"

@@ -3,7 +3,8 @@
 Three modes, chosen per segment by what there is to compare with:
 
 - "reference": a reference translation, or an English source (a rewrite). Sentence-embedding
-  cosine, sentence chrF and TER against it, plus numbers, names and negations that differ.
+  cosine, sentence chrF and TER against it, plus numbers, names and negations that differ, and
+  (raw only, for the risk model) the causal LM's mean log-probability of the target after it.
 - "crosslingual": a source in another language. Cosine in a cross-lingual embedder when
   one is configured; otherwise no score (the checks scorer still compares numbers and names).
 - "context": neither. How well the sentence fits its document: embedding similarity to its
@@ -31,7 +32,7 @@ from mtqa.scorers.base import Scorer, register
 from mtqa.scorers.checks import missing_names, number_differences
 
 if TYPE_CHECKING:
-    from mtqa.lm import WordSurprisal
+    from mtqa.lm import CausalLM, WordSurprisal
 
 DIMENSION = "drift"
 
@@ -142,6 +143,13 @@ class DriftScorer(Scorer):
         return get_embedder(s.embedder, s.device, s.batch_size)
 
     @property
+    def lm(self) -> CausalLM:
+        from mtqa.lm import load_causal_lm
+
+        s = self.settings
+        return load_causal_lm(s.lm, s.cache_dir, s.dtype, s.device, s.batch_size)
+
+    @property
     def crosslingual(self) -> SentenceEmbedder | None:
         s = self.settings
         if not s.crosslingual_embedder:
@@ -169,10 +177,16 @@ class DriftScorer(Scorer):
 
     def _against_reference(self, segments: Sequence[Segment]) -> list[DimensionResult]:
         comparisons = [s.reference or s.source or "" for s in segments]
-        cosines = self.embedder.similarity([s.text for s in segments], comparisons)
-        return [self._compare(s, c, float(cos)) for s, c, cos in zip(segments, comparisons, cosines)]
+        texts = [s.text for s in segments]
+        cosines = self.embedder.similarity(texts, comparisons)
+        # How predictable the target is once the LM has read the reference: a faithful
+        # target is largely copied or paraphrased from it, a changed word or meaning is not.
+        given = self.lm.score(texts, comparisons)
+        return [self._compare(s, c, float(cos), g.mean_logprob)
+                for s, c, cos, g in zip(segments, comparisons, cosines, given)]
 
-    def _compare(self, segment: Segment, comparison: str, cosine: float) -> DimensionResult:
+    def _compare(self, segment: Segment, comparison: str, cosine: float,
+                 logprob_given_comparison: float) -> DimensionResult:
         target = segment.text
         chrf = self.chrf.sentence_score(target, [comparison]).score
         ter = self.ter.sentence_score(target, [comparison]).score
@@ -190,6 +204,7 @@ class DriftScorer(Scorer):
             "names_missing": len(names),
             "negation_mismatch": negation_changed,
             "final_punctuation_missing": final_punctuation_missing,
+            "lm_logprob_given_reference": round(logprob_given_comparison, 4),
             "against": "reference" if segment.reference else "source",
         }
         similarity = (
@@ -282,10 +297,7 @@ class DriftScorer(Scorer):
     def _implausible_words(self, sentences: list[Segment]) -> list[list[tuple[float, WordSurprisal]]]:
         """Per sentence, its content words by how much more surprising the LM finds them after
         the previous sentences than their frequency predicts (bits), most surprising first."""
-        from mtqa.lm import load_causal_lm
-
-        s = self.settings
-        lm = load_causal_lm(s.lm, s.cache_dir, s.dtype, s.device, s.batch_size)
+        lm = self.lm
         contexts = [" ".join(x.text for x in sentences[max(0, i - LM_CONTEXT_SENTENCES) : i]) or None
                     for i in range(len(sentences))]  # fmt: skip
         ranked = []
@@ -330,6 +342,7 @@ class DriftScorer(Scorer):
             "crosslingual_embedder": s.crosslingual_embedder,
             "chrf": self.chrf.get_signature().format(),
             "ter": self.ter.get_signature().format(),
+            "reference_lm": f"{s.lm}:mean_logprob(target|reference)",
         }
 
 

@@ -1,0 +1,252 @@
+"""Fit the risk model (`mtqa.risk`) on labelled dev data, and measure it on held-out folds.
+
+One logistic model per comparison mode over standardised raw features (inspectable: one
+weight per named feature), fitted as a ranker and then calibrated:
+- "reference": DEMETR pairs. A logistic on feature differences learns which direction is
+  worse (perturbed minus good = 1); Platt scaling turns its score into the probability
+  that a sentence is the perturbed one.
+- "source" (a source in another language, no reference) and "document" (nothing to compare
+  with): MQM targets with their source, and the same targets arranged as documents. The
+  ranker is fitted on pairs of the systems' translations of the same source segment, so it
+  learns what separates better from worse translations of the same content rather than
+  which sources are hard (fitted on all segments at once, a model learns mostly length:
+  longer segments collect more errors); Platt scaling then calibrates it to the probability
+  of a Major error (a Major span, or MQM >= 5).
+Thresholds per mode: `review` is the highest risk that still catches REVIEW_RECALL of the
+serious segments of the training data; `fail` the lowest risk that at most FAIL_FALSE_ALARM
+of the clean ones reach. Cross-validation groups folds by MQM document / DEMETR item, so
+no document is both fitted and measured.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mtqa.evaluation.datasets import Dataset
+from mtqa.evaluation.features import SegmentDims
+from mtqa.evaluation.mqm import is_major
+from mtqa.risk import FeatureWeight, LinearRiskModel, RiskModel, feature_values
+
+if TYPE_CHECKING:
+    from mtqa.evaluation import ScoredView
+
+MODE_OF_VIEW = {"mqm-source": "source", "mqm-document": "document", "demetr": "reference"}
+GROUP_NAME = {"mqm": "document", "demetr": "item", "blimp": "pair"}
+# Inputs of each mode's model: raw values a person can read as a reason (see docs/accuracy.md).
+FEATURES: dict[str, tuple[str, ...]] = {
+    "source": (
+        "fluency.mean_logprob", "fluency.slor", "grammar.errors_per_10_words",
+        "checks.length_shortfall", "checks.length_ratio_excess", "checks.numbers_missing",
+        "checks.numbers_extra", "checks.names_missing", "checks.dates_differing",
+    ),
+    "document": (
+        "fluency.mean_logprob", "fluency.slor", "fluency.max_excess_surprisal",
+        "grammar.errors_per_10_words", "drift.word_z", "drift.neighbour_z", "drift.centroid_z",
+    ),
+    "reference": (
+        "drift.lm_logprob_given_reference", "drift.cosine", "drift.chrf", "drift.ter",
+        "drift.number_mismatches", "drift.names_missing", "drift.negation_mismatch",
+        "drift.final_punctuation_missing", "fluency.slor", "fluency.max_excess_surprisal",
+        "grammar.errors_per_10_words",
+    ),
+}
+REGULARISATION = 1.0  # inverse L2 strength of scikit-learn's LogisticRegression
+MQM_PAIR_GAP = 0.5  # MQM points between two translations that count as a ranking
+REVIEW_RECALL = 0.8
+FAIL_FALSE_ALARM = 0.02
+
+
+def feature_matrix(dims: Sequence[SegmentDims], names: Sequence[str]) -> np.ndarray:
+    """One row per segment, one column per feature; NaN where a segment lacks it."""
+    matrix = np.full((len(dims), len(names)), np.nan)
+    for i, d in enumerate(dims):
+        values = feature_values(d)
+        for j, name in enumerate(names):
+            value = values.get(name)
+            if value is not None and math.isfinite(value):
+                matrix[i, j] = value
+    return matrix
+
+
+def _standardise(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """z-scores (missing -> 0, the mean) and the means and scales used."""
+    with np.errstate(invalid="ignore"):
+        means = np.nan_to_num(np.nanmean(matrix, axis=0))
+        scales = np.nan_to_num(np.nanstd(matrix, axis=0))
+    scales[scales == 0] = 1.0
+    return np.nan_to_num((matrix - means) / scales), means, scales
+
+
+def _linear_model(names: Sequence[str], means: np.ndarray, scales: np.ndarray,
+                  weights: np.ndarray, bias: float) -> LinearRiskModel:
+    return LinearRiskModel(float(bias), {
+        name: FeatureWeight(round(float(m), 6), round(float(s), 6), round(float(w), 6))
+        for name, m, s, w in zip(names, means, scales, weights)
+    })
+
+
+def fit_ranking(dims: Sequence[SegmentDims], pairs: Sequence[tuple[int, int]],
+                labels: Sequence[bool], names: Sequence[str]) -> LinearRiskModel:
+    """A logistic ranker on feature differences of (worse, better) pairs of `dims`, turned
+    into a probability of `labels` by Platt scaling (one slope, one bias)."""
+    from sklearn.linear_model import LogisticRegression
+
+    z, means, scales = _standardise(feature_matrix(dims, names))
+    worse, better = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+    differences = np.vstack([z[worse] - z[better], z[better] - z[worse]])
+    direction = np.r_[np.ones(len(pairs)), np.zeros(len(pairs))]
+    ranker = LogisticRegression(C=REGULARISATION, fit_intercept=False, max_iter=1000).fit(differences, direction)
+    weights = ranker.coef_[0]
+    score = z @ weights
+    y = np.asarray(labels, dtype=int)
+    platt = LogisticRegression(max_iter=1000).fit(score[:, None], y)
+    slope, bias = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    if slope <= 0:
+        # The ranking does not order the labels across items: keep the ranking (unit slope)
+        # and put the average segment at the labels' base rate.
+        rate = min(max(y.mean(), 1e-3), 1 - 1e-3)
+        slope, bias = 1.0, math.log(rate / (1 - rate)) - float(score.mean())
+    return _linear_model(names, means, scales, weights * slope, bias)
+
+
+def risks(model: LinearRiskModel, dims: Sequence[SegmentDims]) -> np.ndarray:
+    return np.array([model.risk(feature_values(d))[0] for d in dims])
+
+
+def choose_thresholds(serious_risks: Sequence[float], clean_risks: Sequence[float]) -> tuple[float, float]:
+    """(review, fail): review catches REVIEW_RECALL of the serious, fail reaches at most
+    FAIL_FALSE_ALARM of the clean (and is never below review)."""
+    review = float(np.quantile(serious_risks, 1 - REVIEW_RECALL))
+    fail = float(np.quantile(clean_risks, 1 - FAIL_FALSE_ALARM))
+    return round(review, 4), round(max(fail, review), 4)
+
+
+def fit_view(dataset: Dataset, view: ScoredView, positions: Sequence[int],
+             names: Sequence[str]) -> LinearRiskModel:
+    """The model of the view's mode over features `names`, fitted on the segments at
+    `positions` (with its thresholds)."""
+    if MODE_OF_VIEW[view.name] == "reference":
+        rows = sorted({view.rows[p] for p in positions})
+        by_row = _pair_positions(view)
+        better = [view.dims[by_row[r][0]] for r in rows]
+        worse = [view.dims[by_row[r][1]] for r in rows]
+        n = len(rows)
+        model = fit_ranking([*better, *worse], [(n + i, i) for i in range(n)],
+                            [False] * n + [True] * n, names)
+        serious = [d for r, d in zip(rows, worse)
+                   if dataset.rows[r]["severity"] in ("major", "critical")] or worse
+        review, fail = choose_thresholds(risks(model, serious), risks(model, better))
+    else:
+        positions = list(positions)
+        dims = [view.dims[p] for p in positions]
+        rows = [dataset.rows[view.rows[p]] for p in positions]
+        labels = np.array([is_major(row) for row in rows])
+        model = fit_ranking(dims, _within_item_pairs(rows), labels, names)
+        scored = risks(model, dims)
+        review, fail = choose_thresholds(scored[labels], scored[~labels])
+    model.review_threshold, model.fail_threshold = review, fail
+    return model
+
+
+def _within_item_pairs(rows: Sequence[dict]) -> list[tuple[int, int]]:
+    """(worse, better) index pairs among the systems' translations of each source segment
+    whose MQM scores differ by at least MQM_PAIR_GAP: the ranker learns what separates
+    translations of the same content, not what makes some sources harder than others."""
+    items: dict[tuple[str, str], list[int]] = {}
+    for i, row in enumerate(rows):
+        items.setdefault((row["doc"], row["seg_id"]), []).append(i)
+    pairs = []
+    for members in items.values():
+        for a, b in combinations(members, 2):
+            gap = float(rows[a]["mqm"]) - float(rows[b]["mqm"])
+            if abs(gap) >= MQM_PAIR_GAP:
+                pairs.append((a, b) if gap > 0 else (b, a))
+    return pairs
+
+
+def _pair_positions(view: ScoredView) -> dict[int, tuple[int, int]]:
+    """Dataset row -> positions of its better and worse segment in the view."""
+    positions: dict[int, list[int]] = {}
+    for position, row in enumerate(view.rows):
+        positions.setdefault(row, []).append(position)
+    return {row: (p[0], p[1]) for row, p in positions.items()}
+
+
+def group_of(dataset: Dataset, row: int) -> str:
+    values = dataset.rows[row]
+    return str(values["doc"] if dataset.kind == "mqm" else values.get("id", row))
+
+
+def fold_of_groups(groups: Sequence[str], folds: int) -> dict[str, int]:
+    """Groups dealt round-robin into folds in a fixed shuffled order (reproducible)."""
+    unique = sorted(set(groups))
+    order = np.random.default_rng(0).permutation(len(unique))
+    return {unique[i]: n % folds for n, i in enumerate(order)}
+
+
+def held_out_views(dataset: Dataset, views: dict[str, ScoredView], folds: int,
+                   base: RiskModel, language: str) -> dict[str, ScoredView]:
+    """Each fittable view's results with risk from models fitted on the other folds, over
+    the features of `base`'s model for that mode (so an ablated model file is measured as is)."""
+    out = dict(views)
+    for name, view in views.items():
+        if name not in MODE_OF_VIEW:
+            continue
+        groups = [group_of(dataset, row) for row in view.rows]
+        fold_of = fold_of_groups(groups, folds)
+        results = list(view.results)
+        for fold in range(folds):  # each fold's segments get the model fitted without them
+            train = [p for p, g in enumerate(groups) if fold_of[g] != fold]
+            test = [p for p, g in enumerate(groups) if fold_of[g] == fold]
+            mode = MODE_OF_VIEW[name]
+            models = {**base.models, mode: fit_view(dataset, view, train, list(base.models[mode].features))}
+            risk = RiskModel(base.version + f"+fold{fold}", models, base.review_threshold,
+                             base.fail_threshold, base.meta)
+            for p in test:
+                segment = view.segments[p]
+                results[p] = risk.combine(segment, view.dims[p], segment.language(language))
+        out[name] = type(view)(view.name, view.segments, view.dims, results)
+    return out
+
+
+# The data each mode is fitted on: dataset kind and view.
+TRAINING_VIEW = {"source": ("mqm", "mqm-source"), "document": ("mqm", "mqm-document"),
+                 "reference": ("demetr", "demetr")}
+
+
+def fit_risk_model(scored: dict[str, tuple[Dataset, dict[str, ScoredView]]], version: str,
+                   meta: dict | None = None, drop: Sequence[str] = ()) -> RiskModel:
+    """Fit every mode on all of its data, over FEATURES less `drop`. `scored`: dataset
+    kind -> (dataset, its views). The global thresholds (for a mode without its own) are
+    the document mode's."""
+    models = {}
+    for mode, (kind, view_name) in TRAINING_VIEW.items():
+        dataset, views = scored[kind]
+        view = views[view_name]
+        names = [name for name in FEATURES[mode] if name not in drop]
+        models[mode] = fit_view(dataset, view, range(len(view.segments)), names)
+    document = models["document"]
+    return RiskModel(version, models, document.review_threshold, document.fail_threshold, meta or {})
+
+
+def model_to_dict(model: RiskModel) -> dict:
+    """The JSON form that `RiskModel.load` reads."""
+    return {
+        "version": model.version,
+        "thresholds": {"review": model.review_threshold, "fail": model.fail_threshold},
+        "meta": model.meta,
+        "models": {
+            mode: {
+                "bias": round(m.bias, 6),
+                "thresholds": {"review": m.review_threshold, "fail": m.fail_threshold},
+                "features": {name: {"mean": fw.mean, "scale": fw.scale, "weight": fw.weight}
+                             for name, fw in m.features.items()},
+            }
+            for mode, m in model.models.items()
+        },
+    }

@@ -1,0 +1,74 @@
+"""Refit mtqa's risk model (mtqa/data/risk_model.json) on the labelled dev data.
+
+    .venv/bin/python scripts/fit_risk.py [--mqm FILE] [--demetr FILE] [--output FILE] [--folds 5]
+
+Scores both files with the configured pipeline (cached under <cache_dir>/eval/, shared with
+`mtqa eval`), fits one logistic model per comparison mode (see mtqa/evaluation/fitting.py),
+prints held-out precision and recall of the verdicts (cross-validated by MQM document and
+DEMETR item), and writes the model fitted on all the data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from mtqa.config import load_settings
+from mtqa.evaluation import contrastive, mqm, score_views
+from mtqa.evaluation.datasets import load_dataset
+from mtqa.evaluation.features import write_atomically
+from mtqa.evaluation.fitting import fit_risk_model, held_out_views, model_to_dict
+from mtqa.pipeline import Pipeline
+from mtqa.risk import RiskModel
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "risk_model.json"
+VERSION = "risk-v1"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mqm", type=Path, default=DATA / "mqm_zhen_generalmt2023.tsv")
+    parser.add_argument("--demetr", type=Path, default=DATA / "demetr_dev.jsonl")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds for the report (0: none)")
+    parser.add_argument("--limit", type=int, help="only the first N rows of each file (quick runs)")
+    parser.add_argument("--version", default=VERSION, help=f"version recorded in the model (default {VERSION})")
+    parser.add_argument("--drop", action="append", default=[], metavar="FEATURE",
+                        help="leave a feature out (repeatable; for ablations, e.g. checks.length_shortfall)")
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    with Pipeline(settings) as pipeline:
+        scored = {}
+        for path in (args.mqm, args.demetr):
+            dataset = load_dataset(path, args.limit)
+            scored[dataset.kind] = (dataset, score_views(pipeline, dataset))
+        meta = {
+            "fitted_on": {kind: {"file": dataset.name, "rows": len(dataset.rows), "digest": dataset.digest}
+                          for kind, (dataset, _) in scored.items()},
+            "dropped_features": args.drop,
+            "pipeline": str(pipeline.signature()).rsplit("|risk:", 1)[0],
+            "refit": "scripts/fit_risk.py",
+        }
+        model = fit_risk_model(scored, args.version, meta, args.drop)
+        if args.folds:
+            report_held_out(scored, args.folds, model, pipeline.settings.language)
+    write_atomically(args.output, (json.dumps(model_to_dict(model), indent=1) + "\n").encode("utf-8"))
+    print(f"wrote {args.output} ({args.version})", file=sys.stderr)
+    return 0
+
+
+def report_held_out(scored: dict, folds: int, model: RiskModel, language: str) -> None:
+    """Ranking figures and verdict precision/recall with risk from models (over the same
+    features as `model`) fitted without the fold."""
+    for kind, (dataset, views) in scored.items():
+        held_out = held_out_views(dataset, views, folds, model, language)
+        tables = mqm.tables(dataset, held_out) if kind == "mqm" else contrastive.demetr_tables(dataset, held_out)
+        for table in tables[:2]:
+            print(f"[held out, {folds} folds] " + table.format() + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
