@@ -10,7 +10,8 @@ apply where it does not, and thresholds given in the settings override both.
 
 Headings are fragments by design ("‘Uncontrolled anger’"): the language model and the
 document-context fit judge them as if they were prose and would flag them for being short.
-So for a heading only the dimensions in `HEADING_DIMENSIONS` (grammar, checks) count.
+So for a heading only the dimensions in `HEADING_DIMENSIONS` (grammar, checks) count, and
+a heading is put up for review only when those raise its risk (or a finding is major).
 """
 
 from __future__ import annotations
@@ -133,7 +134,10 @@ class RiskModel:
         if segment.kind == "heading":
             values = {k: v for k, v in values.items() if k.split(".", 1)[0] in HEADING_DIMENSIONS}
         risk, parts = self.models[mode].risk(values)
-        verdict = self.verdict(risk, issues, mode)
+        if segment.kind == "heading" and sum(parts.values()) <= 0:
+            verdict = self.verdict(0.0, issues, mode)  # nothing it is judged on speaks against it
+        else:
+            verdict = self.verdict(risk, issues, mode)
         reasons = explain(verdict, parts, dims, issues) if verdict != "ok" else []
         raw["risk"] = {"mode": mode, "model": self.version,
                        "contributions": {k: round(v, 4) for k, v in parts.items()}}
