@@ -29,7 +29,7 @@ from mtqa.language import comparison_mode
 
 # Risk model per comparison mode (mtqa.language.comparison_mode).
 RISK_MODES = {"reference": "reference", "crosslingual": "source", "context": "document"}
-# A reason is given for a dimension whose share of the logit is at least this.
+# A reason is given for a dimension whose share of what pushed the logit up is at least this.
 REASON_MIN_CONTRIBUTION = 0.35
 # Severities that on their own put a segment up for review, whatever the risk says.
 REVIEW_SEVERITIES = ("major", "critical")
@@ -172,9 +172,10 @@ def explain(verdict: str, parts: dict[str, float], dims: dict[str, DimensionResu
     for feature, value in parts.items():
         dimension = feature.split(".", 1)[0]
         by_dimension[dimension] = by_dimension.get(dimension, 0.0) + value
+    pushing_up = sum(weight for weight in by_dimension.values() if weight > 0)
     reasons = []
     for dimension, weight in sorted(by_dimension.items(), key=lambda kv: -kv[1]):
-        if weight < REASON_MIN_CONTRIBUTION:
+        if weight <= 0 or weight < REASON_MIN_CONTRIBUTION * pushing_up:
             continue
         reasons.append(_reason_for(dimension, dims.get(dimension), issues))
     for issue in issues:
@@ -195,7 +196,7 @@ def _reason_for(dimension: str, dim: DimensionResult | None, issues: list[Issue]
     generic = {
         "fluency": "reads unnaturally to the language model",
         "grammar": "grammar findings",
-        "drift": "meaning differs from what it is compared with",
+        "drift": "meaning differs from what it is compared with, or does not fit its document",
         "checks": "source and target disagree on numbers, names or punctuation",
     }
     return f"{dimension}: {generic.get(dimension, 'low score')}{score}"
