@@ -28,6 +28,10 @@ class Pipeline:
 
     def __init__(self, settings: Settings | None = None, risk_model: RiskModel | None = None):
         self.settings = (settings or Settings()).validate()
+        if self.settings.threads:
+            import torch  # the scorers' models run on torch; its thread pool is process-wide
+
+            torch.set_num_threads(self.settings.threads)
         self.scorers: dict[str, Scorer] = {}
         try:
             for dimension, name in self.settings.components().items():

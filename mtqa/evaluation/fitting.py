@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mtqa.errors import ConfigError
 from mtqa.evaluation.datasets import Dataset
 from mtqa.evaluation.features import SegmentDims
 from mtqa.evaluation.mqm import is_major
@@ -102,7 +103,10 @@ def fit_ranking(dims: Sequence[SegmentDims], pairs: Sequence[tuple[int, int]],
                 labels: Sequence[bool], names: Sequence[str]) -> LinearRiskModel:
     """A logistic ranker on feature differences of (worse, better) pairs of `dims`, turned
     into a probability of `labels` by Platt scaling (one slope, one bias)."""
-    from sklearn.linear_model import LogisticRegression
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError:
+        raise ConfigError("fitting the risk model needs scikit-learn: pip install 'mtqa[eval]'") from None
 
     z, means, scales = _standardise(feature_matrix(dims, names))
     worse, better = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
