@@ -97,6 +97,9 @@ class CausalLM:
     def __init__(self, name: str, cache_dir: Path, dtype: str = "auto", device: str = "cpu",
                  batch_size: int = 32) -> None:  # fmt: skip
         from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # quiet by default: no "Loading weights" bar
 
         self.name = name
         self.device = device

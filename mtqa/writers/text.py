@@ -64,5 +64,5 @@ def _write_segment(result: SegmentResult, stream: TextIO, paint) -> None:
     for issue in result.issues:
         fix = f" → {', '.join(issue.suggestions[:3])}" if issue.suggestions else ""
         excerpt = seg.text[issue.start:issue.end]
-        where = f"“{excerpt}” " if excerpt else ""
+        where = f"“{excerpt}” " if excerpt and excerpt not in issue.message else ""
         stream.write(paint(DIM, f"{'':14}{issue.dimension}/{issue.rule}: {where}{issue.message}{fix}") + "\n")
