@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from mtqa.errors import InputError
+from mtqa.readers.table import json_objects
 
 KIND_COLUMNS: dict[str, frozenset[str]] = {
     "mqm": frozenset({"system", "doc", "seg_id", "source", "target", "mqm"}),
@@ -71,18 +71,7 @@ def load_dataset(path: str | Path, limit: int | None = None) -> Dataset:
 
 def _read_rows(text: str, path: Path) -> list[dict[str, Any]]:
     if path.suffix.lower() == ".jsonl":
-        rows = []
-        for number, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: not a JSON object: {exc.msg}") from None
-            if not isinstance(row, dict):
-                raise InputError(f"{path}:{number}: not a JSON object")
-            rows.append(row)
-        return rows
+        return [row for _, row in json_objects(str(path), text.splitlines())]
     if path.suffix.lower() in (".tsv", ".csv"):
         delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
         reader = csv.DictReader(text.splitlines(), delimiter=delimiter)

@@ -65,7 +65,8 @@ def decode_bytes(data: bytes, name: str) -> str:
     return _decode_utf8(data, name)
 
 
-def _open_binary(path: str):
+def open_binary(path: str):
+    """Open `path` for reading bytes; a missing, directory or unreadable path is an InputError."""
     try:
         return open(path, "rb")
     except FileNotFoundError:
@@ -78,13 +79,13 @@ def _open_binary(path: str):
 
 def read_text_file(path: str) -> str:
     """The whole decoded text of a file (byte-order mark removed, newlines untouched)."""
-    with _open_binary(path) as file:
+    with open_binary(path) as file:
         return decode_bytes(file.read(), path)
 
 
 def iter_text_lines(path: str) -> Iterator[str]:
     """Decoded lines of a file, newline kept, read lazily (for large tables)."""
-    with _open_binary(path) as file:
+    with open_binary(path) as file:
         head = file.read(4)
         encoding = _bom_encoding(head)
         if encoding == "utf-16":

@@ -114,7 +114,13 @@ def _delimited_rows(name: str, lines: Iterable[str], delimiter: str, label: str)
 
 
 def _jsonl_rows(name: str, lines: Iterable[str]) -> Iterator[Segment]:
-    index = 0
+    for index, (line_number, fields) in enumerate(json_objects(name, lines)):
+        where = f"{name}: line {line_number}"
+        yield ColumnRoles.resolve(fields, where).segment(fields, index, line_number, where)
+
+
+def json_objects(name: str, lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line of a JSON-lines file; anything else is an InputError."""
     for line_number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -125,8 +131,7 @@ def _jsonl_rows(name: str, lines: Iterable[str]) -> Iterator[Segment]:
             raise InputError(f"{where}: invalid JSON ({error.msg}, column {error.colno})") from None
         if not isinstance(fields, dict):
             raise InputError(f"{where}: expected a JSON object, got {type(fields).__name__}")
-        yield ColumnRoles.resolve(fields, where).segment(fields, index, line_number, where)
-        index += 1
+        yield line_number, fields
 
 
 class TableReader(Reader):

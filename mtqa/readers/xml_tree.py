@@ -21,6 +21,7 @@ from xml.parsers import expat
 import numpy as np
 
 from mtqa.errors import InputError
+from mtqa.readers.decoding import open_binary
 
 XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
 _BOMS = (
@@ -61,15 +62,8 @@ class XmlSource:
 
     @classmethod
     def from_path(cls, path: str) -> XmlSource:
-        try:
-            with open(path, "rb") as handle:
-                return cls.from_bytes(handle.read(), path)
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise InputError(f"{path}: is a directory, not a file") from None
-        except OSError as error:
-            raise InputError(f"{path}: cannot read ({error.strerror})") from None
+        with open_binary(path) as handle:
+            return cls.from_bytes(handle.read(), path)
 
     def encode(self, text: str) -> bytes:
         return self.bom + text.encode(self.codec)
