@@ -33,8 +33,8 @@ from mtqa.documents import Document, Segment
 from mtqa.embeddings import SentenceEmbedder, get_embedder
 from mtqa.errors import InputError
 from mtqa.readers import read_path
-from mtqa.scorers.checks import dominant_script, numbers_in
-from mtqa.language import looks_english
+from mtqa.language import dominant_script, looks_english
+from mtqa.scorers.checks import numbers_in
 
 # (source sentences, target sentences) a bead may cover.
 BEADS = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (1, 0), (0, 1))

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from mtqa.errors import InputError
+from mtqa.files import atomic_output
 
 if TYPE_CHECKING:
     from mtqa.gates import Finding
@@ -74,12 +74,6 @@ def write_baseline(path: str | os.PathLike[str], findings: Iterable[Finding]) ->
     folder = target.parent
     if not folder.is_dir():
         raise InputError(f"{path}: folder {folder} does not exist")
-    handle, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with atomic_output(target, newline="\n") as stream:
+        stream.write(text)
     return len(entries)

@@ -33,6 +33,10 @@ class Settings:
     embedder: str = "all-minilm-l6-v2"
     # A multilingual sentence embedder for sources in other languages (none ships offline).
     crosslingual_embedder: str | None = None
+    # A bilingual dictionary for sources in other languages (mtqa.lexicon): "auto" (the
+    # built-in one for the language pair: CC-CEDICT for Chinese to English), "none", or a
+    # CC-CEDICT or TSV file.
+    lexicon: str = "auto"
     # Components, by registered name (see mtqa.scorers); "none" disables one.
     fluency: str = "lm"
     grammar: str = "auto"

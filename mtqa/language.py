@@ -9,6 +9,8 @@ another language only through a cross-lingual model and language-independent che
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 
 from mtqa.documents import Segment
 
@@ -34,12 +36,44 @@ def looks_english(text: str) -> bool:
     return english_share(text) >= ENGLISH_SHARE
 
 
+# Languages told apart by script alone, for a source whose file declares none.
+LANGUAGE_OF_SCRIPT = {"han": "zh", "kana": "ja", "hangul": "ko"}
+
+
 def source_language(segment: Segment) -> str:
-    """The source's language: declared by the file, else "en" when it reads as English."""
+    """The source's language: declared by the file, else "en" when it reads as English, else
+    what its script says (Chinese, Japanese, Korean), else unknown ("")."""
     declared = primary(segment.document.source_lang if segment.document else None)
     if declared:
         return declared
-    return "en" if looks_english(segment.source or "") else ""
+    source = segment.source or ""
+    if looks_english(source):
+        return "en"
+    return LANGUAGE_OF_SCRIPT.get(dominant_script(source) or "", "")
+
+
+def script_of(char: str) -> str:
+    """A coarse script name: 'latin', 'han', 'kana', 'hangul', or the Unicode name's first word."""
+    if "a" <= char.lower() <= "z":
+        return "latin"
+    name = unicodedata.name(char, "")
+    if name.startswith("CJK"):
+        return "han"
+    if name.startswith(("HIRAGANA", "KATAKANA")):
+        return "kana"
+    if name.startswith("HANGUL"):
+        return "hangul"
+    first = name.split(" ", 1)[0].lower()
+    return "latin" if first == "latin" else first
+
+
+def dominant_script(text: str) -> str | None:
+    scripts = Counter(script_of(c) for c in text if c.isalpha())
+    if not scripts:
+        return None
+    if scripts["kana"]:
+        return "kana"  # Japanese mixes kana with Han; kana marks it as Japanese
+    return scripts.most_common(1)[0][0]
 
 
 def comparison_mode(segment: Segment, target_language: str) -> str:

@@ -18,14 +18,14 @@ from pathlib import Path
 from mtqa.config import load_settings
 from mtqa.evaluation import contrastive, mqm, score_views
 from mtqa.evaluation.datasets import load_dataset
-from mtqa.evaluation.features import write_atomically
+from mtqa.files import write_atomically
 from mtqa.evaluation.fitting import fit_risk_model, held_out_views, model_to_dict
 from mtqa.pipeline import Pipeline
 from mtqa.risk import RiskModel
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "risk_model.json"
-VERSION = "risk-v1"
+VERSION = "risk-v2"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N rows of each file (quick runs)")
     parser.add_argument("--version", default=VERSION, help=f"version recorded in the model (default {VERSION})")
     parser.add_argument("--drop", action="append", default=[], metavar="FEATURE",
-                        help="leave a feature out (repeatable; for ablations, e.g. checks.length_shortfall)")
+                        help="leave a feature out (repeatable; for ablations, e.g. drift.lexical_coverage)")
     args = parser.parse_args(argv)
     settings = load_settings()
     with Pipeline(settings) as pipeline:

@@ -52,6 +52,18 @@ def test_number_mismatch_against_a_chinese_source() -> None:
 
 def test_number_written_as_a_word_is_not_a_mismatch() -> None:
     assert check_numbers(segment("Three people died.", source="3人死亡。")).issues == []
+    # Chinese numerals, ordinals and months against digits (WMT23 zh-en MQM sources).
+    congress = segment("the 20th Party Congress and the 16th forum", source="党的二十大和第十六届论坛")
+    assert check_numbers(congress).issues == []
+    fifth = segment("the fifth month of decline since February 10", source="2月10日以来连续第5个月下降")
+    assert check_numbers(fifth).issues == []
+    assert rules(check_numbers(segment("the 21st Party Congress", source="党的二十大"))) == ["checks.number-mismatch"]
+
+
+def test_a_scaled_number_matches_its_value_however_it_is_written() -> None:
+    # 315.1亿 (x 10^8) is 31.51 billion; in floating point the two products differ.
+    same = segment("exports were $31.51 billion", source="出口315.1亿美元")
+    assert check_numbers(same).issues == []
 
 
 def test_missing_number_gets_a_zero_width_span_at_the_end() -> None:

@@ -87,15 +87,22 @@ def test_unsupported_words_match_inflections() -> None:
     assert unsupported_words("The troops planned attacks.", "A troop was planning an attack.") == []
 
 
-def test_english_source_is_compared_directly_and_foreign_source_needs_a_crosslingual_embedder(scorer) -> None:
+def test_english_source_is_compared_directly_and_foreign_source_through_a_lexicon_or_embedder(scorer) -> None:
     rewrite = Segment("The cat sat on the mat.", 0, 0, 23, source="A cat was sitting on the mat.")
     chinese = Segment("The cat sat on the mat.", 1, 0, 23, source="猫坐在垫子上。")
-    assert looks_english(rewrite.source) and not looks_english("Die Katze saß auf der Matte.")
+    german = Segment("The cat sat on the mat.", 2, 0, 23, source="Die Katze saß auf der Matte.")
+    assert looks_english(rewrite.source) and not looks_english(german.source)
     assert comparison_mode(rewrite, "en") == "reference"
-    assert comparison_mode(chinese, "en") == "crosslingual"
-    english, foreign = scorer.score([rewrite, chinese])
+    assert comparison_mode(chinese, "en") == comparison_mode(german, "en") == "crosslingual"
+    english, zh, de = scorer.score([rewrite, chinese, german])
     assert english.score is not None and english.raw["against"] == "source"
-    assert foreign.score is None and foreign.raw["mode"] == "crosslingual" and foreign.issues == []
+    # Chinese to English has a built-in lexicon (CC-CEDICT); German has none, and no
+    # cross-lingual embedder is configured: nothing to compare with.
+    assert zh.raw["mode"] == "crosslingual" and zh.raw["lexicon"].startswith("cedict")
+    assert zh.score == pytest.approx(zh.raw["lexical_coverage"], abs=1e-4) and zh.score > 0.6
+    assert de.score is None and de.raw["mode"] == "crosslingual" and de.issues == []
+    off = DriftScorer(Settings(lexicon="none")).score([chinese])[0]
+    assert off.score is None and "no cross-lingual embedder or lexicon" in off.raw["reason"]
 
 
 def test_declared_source_language_overrides_the_guess() -> None:

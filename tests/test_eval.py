@@ -155,4 +155,4 @@ def test_fit_risk_writes_a_model_that_loads(pipeline, tmp_path):
         assert 0 <= review <= fail <= 1
     # the shipped model is a fitted one in the same format
     shipped = RiskModel.load()
-    assert shipped.version.startswith("risk-v1") and set(shipped.models) == {"source", "document", "reference"}
+    assert shipped.version.startswith("risk-v2") and set(shipped.models) == {"source", "document", "reference"}

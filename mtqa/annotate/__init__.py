@@ -11,13 +11,13 @@ The output is written atomically and never over the input.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 from mtqa.documents import Document, DocumentResult, SegmentResult
 from mtqa.errors import InputError
+from mtqa.files import write_atomically
 from mtqa.report import Report
 
 FLAGGED = ("review", "fail")
@@ -71,18 +71,6 @@ def annotated_bytes(result: DocumentResult) -> bytes:
             flagged.setdefault(segment_result.segment.meta["unit"], []).append(segment_result)
     notes = {unit: annotation_text(results, segments_per_unit[unit] > 1) for unit, results in flagged.items()}
     return _annotators()[result.document.format](result.document.path, notes)
-
-
-def write_atomically(path: str, data: bytes) -> None:
-    folder = Path(path).parent
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{Path(path).name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def annotate_report(report: Report, output: str) -> None:

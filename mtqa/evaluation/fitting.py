@@ -32,7 +32,7 @@ from mtqa.errors import ConfigError
 from mtqa.evaluation.datasets import Dataset
 from mtqa.evaluation.features import SegmentDims
 from mtqa.evaluation.mqm import is_major
-from mtqa.risk import FeatureWeight, LinearRiskModel, RiskModel, feature_values
+from mtqa.risk import BASE_RATE_FEATURES, FeatureWeight, LinearRiskModel, RiskModel, feature_values
 
 if TYPE_CHECKING:
     from mtqa.evaluation import ScoredView
@@ -43,8 +43,9 @@ GROUP_NAME = {"mqm": "document", "demetr": "item", "blimp": "pair"}
 FEATURES: dict[str, tuple[str, ...]] = {
     "source": (
         "fluency.mean_logprob", "fluency.slor", "grammar.errors_per_10_words",
-        "checks.length_shortfall", "checks.length_ratio_excess", "checks.numbers_missing",
+        "checks.length_log_ratio", "checks.length_ratio_excess", "checks.numbers_missing",
         "checks.numbers_extra", "checks.names_missing", "checks.dates_differing",
+        "checks.quote_marks_missing", "drift.lexical_coverage",
     ),
     # Length-robust only (the context z-scores are length-adjusted by drift): per-token LM
     # values favour long sentences and flag short clean ones on the sample article, and the
@@ -60,6 +61,9 @@ FEATURES: dict[str, tuple[str, ...]] = {
         "grammar.errors_per_10_words",
     ),
 }
+# Base-rate features (see mtqa.risk) enter at the calibration step only, so they cannot
+# change the order of translations of one source.
+PRIOR = BASE_RATE_FEATURES
 REGULARISATION = 1.0  # inverse L2 strength of scikit-learn's LogisticRegression
 MQM_PAIR_GAP = 0.5  # MQM points between two translations that count as a ranking
 # Share of the serious segments `review` should catch, per mode. Document mode sees no
@@ -100,9 +104,10 @@ def _linear_model(names: Sequence[str], means: np.ndarray, scales: np.ndarray,
 
 
 def fit_ranking(dims: Sequence[SegmentDims], pairs: Sequence[tuple[int, int]],
-                labels: Sequence[bool], names: Sequence[str]) -> LinearRiskModel:
+                labels: Sequence[bool], names: Sequence[str], prior: str | None = None) -> LinearRiskModel:
     """A logistic ranker on feature differences of (worse, better) pairs of `dims`, turned
-    into a probability of `labels` by Platt scaling (one slope, one bias)."""
+    into a probability of `labels` by Platt scaling (one slope, one bias, and a weight for
+    the `prior` feature when given)."""
     try:
         from sklearn.linear_model import LogisticRegression
     except ImportError:
@@ -116,14 +121,17 @@ def fit_ranking(dims: Sequence[SegmentDims], pairs: Sequence[tuple[int, int]],
     weights = ranker.coef_[0]
     score = z @ weights
     y = np.asarray(labels, dtype=int)
-    platt = LogisticRegression(max_iter=1000).fit(score[:, None], y)
+    prior_z, prior_mean, prior_scale = _standardise(feature_matrix(dims, [prior] if prior else []))
+    platt = LogisticRegression(max_iter=1000).fit(np.c_[score, prior_z], y)
     slope, bias = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    prior_weight = platt.coef_[0][1:]
     if slope <= 0:
         # The ranking does not order the labels across items: keep the ranking (unit slope)
         # and put the average segment at the labels' base rate.
         rate = min(max(y.mean(), 1e-3), 1 - 1e-3)
-        slope, bias = 1.0, math.log(rate / (1 - rate)) - float(score.mean())
-    return _linear_model(names, means, scales, weights * slope, bias)
+        slope, bias, prior_weight = 1.0, math.log(rate / (1 - rate)) - float(score.mean()), prior_weight * 0
+    return _linear_model([*names, *([prior] if prior else [])], np.r_[means, prior_mean],
+                         np.r_[scales, prior_scale], np.r_[weights * slope, prior_weight], bias)
 
 
 def risks(model: LinearRiskModel, dims: Sequence[SegmentDims]) -> np.ndarray:
@@ -160,7 +168,9 @@ def fit_view(dataset: Dataset, view: ScoredView, positions: Sequence[int],
         dims = [view.dims[p] for p in positions]
         rows = [dataset.rows[view.rows[p]] for p in positions]
         labels = np.array([is_major(row) for row in rows])
-        model = fit_ranking(dims, _within_item_pairs(rows), labels, names)
+        prior = PRIOR.get(MODE_OF_VIEW[view.name])
+        ranked = [name for name in names if name != prior]
+        model = fit_ranking(dims, _within_item_pairs(rows), labels, ranked, prior if prior in names else None)
         scored = risks(model, dims)
         review, fail = choose_thresholds(scored[labels], scored[~labels],
                                          REVIEW_RECALL[MODE_OF_VIEW[view.name]])
@@ -248,7 +258,7 @@ def fit_risk_model(scored: dict[str, tuple[Dataset, dict[str, ScoredView]]], ver
     for mode, (kind, view_name) in TRAINING_VIEW.items():
         dataset, views = scored[kind]
         view = views[view_name]
-        names = [name for name in FEATURES[mode] if name not in drop]
+        names = [name for name in (*FEATURES[mode], *PRIOR.get(mode, "").split()) if name not in drop]
         models[mode] = fit_view(dataset, view, range(len(view.segments)), names)
     document = models["document"]
     return RiskModel(version, models, document.review_threshold, document.fail_threshold, meta or {})

@@ -59,6 +59,7 @@ def metrics(dataset: Dataset, views: dict[str, ScoredView]) -> dict[str, np.ndar
     source, document = views["mqm-source"], views["mqm-document"]
     for dimension in ("fluency", "grammar", "checks"):
         out[f"{dimension} score"] = by_row(source, lambda p, d=dimension: dimension_score(d)(source.dims[p]), n)
+    out["drift score (source lexicon)"] = by_row(source, lambda p: dimension_score("drift")(source.dims[p]), n)
     out["drift score (document context)"] = by_row(
         document, lambda p: dimension_score("drift")(document.dims[p]), n)
     out["peer: LM logprob (bare, summed)"] = by_row(source, lambda p: LM_LOGPROB(source.dims[p]), n)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 
 from mtqa.config import Settings
 from mtqa.documents import DimensionResult, Issue, Segment
+from mtqa.language import dominant_script
 from mtqa.scorers.base import Scorer, register
 
 DIMENSION = "checks"
@@ -96,7 +96,9 @@ _NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "hundred": 100,
     "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-    "七": 7, "八": 8, "九": 9, "十": 10, "百": 100, "first": 1, "third": 3,
+    "七": 7, "八": 8, "九": 9, "十": 10, "百": 100,
+    **{ordinal: number for number, ordinal in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split(), 1)},
     # Month names: "2月10日" is "February 10".
     **{month: number for number, month in enumerate(
         "january february march april may june july august september october november december".split(), 1)},
@@ -136,13 +138,38 @@ def numbers_in(text: str) -> list[NumberMention]:
         unit = (match["unit"] or "").lower()
         if unit:
             value *= _MULTIPLIERS[unit]
-        mentions.append(NumberMention(round(value, 6), match.start(), match.end()))
+        # Nine significant digits: 315.1亿 and 31.51 billion are the same number in floating point too.
+        mentions.append(NumberMention(float(f"{value:.9g}"), match.start(), match.end()))
     return mentions
 
 
+_CJK_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
+               "六": 6, "七": 7, "八": 8, "九": 9}
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CJK_NUMERAL = re.compile("[" + "".join(_CJK_DIGITS) + "".join(_CJK_UNITS) + "]{2,}")
+
+
+def cjk_numeral_value(numeral: str) -> int | None:
+    """二十 -> 20, 四十八 -> 48, 三百零五 -> 305; None for digit strings such as 九二."""
+    value, digit = 0, None
+    for char in numeral:
+        if char in _CJK_UNITS:
+            value += (1 if digit is None else digit) * _CJK_UNITS[char]
+            digit = None
+        elif digit is not None and digit != 0:
+            return None  # two digits in a row: a digit string, not a number word
+        else:
+            digit = _CJK_DIGITS[char]
+    return value + (digit or 0)
+
+
 def _word_numbers(text: str) -> set[float]:
+    """Numbers written as words: English and other number words, and Chinese numerals
+    (第二十届 is the 20th)."""
     words = re.findall(r"[a-z]+|[\u3007\u4e00-\u9fff]", text.lower())
-    return {float(_NUMBER_WORDS[w]) for w in words if w in _NUMBER_WORDS}
+    values = {float(_NUMBER_WORDS[w]) for w in words if w in _NUMBER_WORDS}
+    compounds = (cjk_numeral_value(m.group()) for m in _CJK_NUMERAL.finditer(text))
+    return values | {float(v) for v in compounds if v is not None}
 
 
 # Month names (full, and common abbreviations) of the languages most often translated.
@@ -294,30 +321,6 @@ _LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.&'][A-Za-z0-9]+)*")
 _CAPITALISED = re.compile(r"(?<![\w'])([A-Z][\w]*(?:[-'][A-Z]?\w+)*)")
 
 
-def script_of(char: str) -> str:
-    """A coarse script name: 'latin', 'han', 'kana', 'hangul', or the Unicode name's first word."""
-    if "a" <= char.lower() <= "z":
-        return "latin"
-    name = unicodedata.name(char, "")
-    if name.startswith("CJK"):
-        return "han"
-    if name.startswith(("HIRAGANA", "KATAKANA")):
-        return "kana"
-    if name.startswith("HANGUL"):
-        return "hangul"
-    first = name.split(" ", 1)[0].lower()
-    return "latin" if first == "latin" else first
-
-
-def dominant_script(text: str) -> str | None:
-    scripts = Counter(script_of(c) for c in text if c.isalpha())
-    if not scripts:
-        return None
-    if scripts["kana"]:
-        return "kana"  # Japanese mixes kana with Han; kana marks it as Japanese
-    return scripts.most_common(1)[0][0]
-
-
 def _contains_word(text: str, word: str) -> bool:
     return re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", text, re.IGNORECASE) is not None
 
@@ -416,6 +419,34 @@ def check_brackets(segment: Segment) -> CheckOutcome:
     return CheckOutcome(False, issues, {"unbalanced_marks": len(unmatched)})
 
 
+# Quotation marks of any script, and Chinese title marks (《》), which translations into
+# English render with quotation marks (or italics, which plain text cannot show).
+_QUOTATION_MARKS = frozenset('"“”«»„「」『』《》')
+_QUOTED = re.compile(r"“[^“”]+”|「[^「」]+」|『[^『』]+』|《[^《》]+》|«[^«»]+»|\"[^\"]+\"")
+
+
+@check("checks.quote-mismatch", penalty=0.1)
+def check_quotes(segment: Segment) -> CheckOutcome:
+    """Quotation marks of the source missing from the target. Quoted expressions (slogans,
+    coined terms, idioms: “芯片战”) are where translations paraphrase or mistranslate; on WMT23
+    zh-en MQM, a translation that drops the source's quotes is usually the worse one."""
+    other = comparison_text(segment)
+    if other is None:
+        return CheckOutcome()
+    expected = sum(char in _QUOTATION_MARKS for char in other)
+    missing = max(0, expected - sum(char in _QUOTATION_MARKS for char in segment.text))
+    issues = []
+    if missing >= 2:  # at least a pair
+        side = "source" if segment.source else "reference"
+        quoted = ", ".join(m.group() for m in _QUOTED.finditer(other))
+        end = len(segment.text)
+        issues.append(Issue(DIMENSION, end, end,
+                            f"the {side} has {expected} quotation marks ({quoted or 'unpaired'}), the target "
+                            f"{expected - missing}: a quoted expression may be lost or paraphrased",
+                            "checks.quote-mismatch"))
+    return CheckOutcome(bool(expected), issues, {"quote_marks_missing": missing})
+
+
 # --- Length ratio ------------------------------------------------------------------------
 
 # Target characters per source character, by source script, for a Latin-script target:
@@ -436,12 +467,14 @@ def check_length_ratio(segment: Segment) -> CheckOutcome:
     ratio = len(segment.text.strip()) / len(other.strip())
     script = dominant_script(other) if segment.source else None
     low, high = LENGTH_RATIO_RANGE.get(script or "", SAME_SCRIPT_RANGE)
-    raw: dict[str, Any] = {"length_ratio": round(ratio, 4), "length_ratio_range": [low, high]}
+    raw: dict[str, Any] = {"length_ratio": round(ratio, 4), "length_ratio_range": [low, high],
+                           "source_log_length": round(math.log(len(other.strip())), 4)}
     # Log-distance outside the normal range, 0 inside it: how abnormal the length is.
     raw["length_ratio_excess"] = round(max(0.0, math.log(low / ratio), math.log(ratio / high)), 4)
-    # Log-distance below a typical length (the range's geometric middle), 0 at or above it:
-    # a graded sign of omission, for the risk model (zh-en MQM: shorter outputs omit content).
-    raw["length_shortfall"] = round(max(0.0, math.log(math.sqrt(low * high) / ratio)), 4)
+    # Log of the ratio to a typical one (the range's geometric middle), for the risk model:
+    # below 0 the target is shorter than usual, a graded sign of omission (zh-en MQM: among
+    # translations of one source, shorter ones omit content).
+    raw["length_log_ratio"] = round(math.log(ratio / math.sqrt(low * high)), 4)
     issues = []
     if raw["length_ratio_excess"] > 0 and len(other.strip()) >= 8:
         what = "short" if ratio < low else "long"

@@ -17,6 +17,7 @@ from mtqa.documents import Document, Issue, Segment
 from mtqa.glossary import Term, find_term, load_glossary
 from mtqa.language import looks_english, primary
 from mtqa.readers.inline import InlineTag
+from mtqa.language import dominant_script
 from mtqa.scorers.checks import (
     DIMENSION,
     PENALTY,
@@ -25,7 +26,6 @@ from mtqa.scorers.checks import (
     check,
     comparison_text,
     configured_check,
-    dominant_script,
     missing_issue,
 )
 

@@ -5,8 +5,10 @@ Three modes, chosen per segment by what there is to compare with:
 - "reference": a reference translation, or an English source (a rewrite). Sentence-embedding
   cosine, sentence chrF and TER against it, plus numbers, names and negations that differ, and
   (raw only, for the risk model) the causal LM's mean log-probability of the target after it.
-- "crosslingual": a source in another language. Cosine in a cross-lingual embedder when
-  one is configured; otherwise no score (the checks scorer still compares numbers and names).
+- "crosslingual": a source in another language. How much of the source's content has a
+  dictionary translation in the target (`mtqa.lexicon`; built in for Chinese to English),
+  and cosine in a cross-lingual embedder when one is configured (it then gives the score);
+  with neither, no score (the checks scorer still compares numbers and names).
 - "context": neither. How well the sentence fits its document: embedding similarity to its
   neighbours and to the rest of the document, as z-scores within the document, so a sentence
   that does not fit stands out whatever the document's topic; and content words the causal
@@ -27,7 +29,8 @@ import numpy as np
 from mtqa.config import Settings
 from mtqa.documents import DimensionResult, Document, Issue, Segment
 from mtqa.embeddings import SentenceEmbedder, get_embedder
-from mtqa.language import comparison_mode
+from mtqa.language import comparison_mode, primary, source_language
+from mtqa.lexicon import Coverage, Lexicon, describe, lexicon_for
 from mtqa.scorers.base import Scorer, register
 from mtqa.scorers.checks import missing_names, number_differences
 
@@ -57,6 +60,10 @@ WEIGHTS = {"cosine": 0.5, "chrf": 0.4, "ter": 0.1}
 PENALTIES = {"number": 0.15, "name": 0.1, "negation": 0.1, "final_punctuation": 0.05}
 # Below this cosine with the reference the meaning is reported as changed.
 MEANING_COSINE = 0.6
+# Below this weighted share of the source's content found in the target (lexicon), the most
+# informative missing source terms are reported; MQM zh-en: a quarter of the translations.
+LOW_COVERAGE = 0.6
+MISSING_TERMS_REPORTED = 3
 # Context mode: the score is logistic(CONTEXT_OFFSET + CONTEXT_SLOPE * z); z = 0 -> 0.88.
 CONTEXT_OFFSET, CONTEXT_SLOPE = 2.0, 1.5
 # A sentence whose topical fit is this many standard deviations below the document's is reported.
@@ -235,19 +242,36 @@ class DriftScorer(Scorer):
 
     def _crosslingual_source(self, segments: Sequence[Segment]) -> list[DimensionResult]:
         embedder = self.crosslingual
-        if embedder is None:
-            return [DimensionResult(None, {"reason": "source in another language, no cross-lingual embedder"})
-                    for _ in segments]  # fmt: skip
-        cosines = embedder.similarity([s.text for s in segments], [s.source or "" for s in segments])
+        cosines: list[float | None] = [None] * len(segments)
+        if embedder is not None:
+            cosines = embedder.similarity([s.text for s in segments], [s.source or "" for s in segments]).tolist()
         results = []
-        for segment, cosine in zip(segments, cosines.tolist()):
-            issues = []
-            if cosine < MEANING_COSINE:
-                issues.append(Issue(DIMENSION, 0, len(segment.text),
-                                    f"meaning differs from the source (cross-lingual similarity {cosine:.2f})",
-                                    "drift.meaning", severity="major"))  # fmt: skip
-            results.append(DimensionResult(max(0.0, cosine), {"cosine": round(cosine, 4)}, issues))
+        for segment, cosine in zip(segments, cosines):
+            score, raw, issues = None, {}, []
+            lexicon = self._lexicon(segment)
+            coverage = lexicon.coverage(segment.source or "", segment.text) if lexicon else None
+            if coverage is not None and coverage.share is not None:
+                score = coverage.share
+                raw.update(lexical_coverage=round(coverage.share, 4), source_terms=len(coverage.terms),
+                           source_terms_missing=len(coverage.missing()), lexicon=lexicon.name)
+                if coverage.share < LOW_COVERAGE:
+                    issues.append(_missing_terms_issue(segment, coverage))
+            if cosine is not None:
+                score = max(0.0, cosine)
+                raw["cosine"] = round(cosine, 4)
+                if cosine < MEANING_COSINE:
+                    issues.append(Issue(DIMENSION, 0, len(segment.text),
+                                        f"meaning differs from the source (cross-lingual similarity {cosine:.2f})",
+                                        "drift.meaning", severity="major"))  # fmt: skip
+            if score is None:
+                raw["reason"] = "source in another language, and no cross-lingual embedder or lexicon for it"
+            results.append(DimensionResult(score, raw, issues))
         return results
+
+    def _lexicon(self, segment: Segment) -> Lexicon | None:
+        s = self.settings
+        return lexicon_for(s.lexicon, source_language(segment), primary(segment.language(s.language)),
+                           s.cache_dir)
 
     # --- context mode --------------------------------------------------------------------
 
@@ -340,10 +364,25 @@ class DriftScorer(Scorer):
         return {
             "embedder": s.embedder,
             "crosslingual_embedder": s.crosslingual_embedder,
+            "lexicon": describe(s.lexicon),
             "chrf": self.chrf.get_signature().format(),
             "ter": self.ter.get_signature().format(),
             "reference_lm": f"{s.lm}:mean_logprob(target|reference)",
         }
+
+
+def _missing_terms_issue(segment: Segment, coverage: Coverage) -> Issue:
+    """Source content with no translation in the target: something may be left out or
+    mistranslated. Zero-width at the end of the target, as there is nothing to point at."""
+    shown = ", ".join(f"{t.text} ({_short(t.gloss)})" for t in coverage.missing()[:MISSING_TERMS_REPORTED])
+    end = len(segment.text)
+    return Issue(DIMENSION, end, end,
+                 f"only {coverage.share:.0%} of the source's content has a dictionary translation in "
+                 f"the target; not found: {shown}", "drift.source-term-missing")
+
+
+def _short(gloss: str, limit: int = 30) -> str:
+    return gloss if len(gloss) <= limit else gloss[: limit - 1].rstrip() + "…"
 
 
 def unigram_surprisal(word: str) -> float:

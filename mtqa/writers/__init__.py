@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from mtqa.errors import ConfigError, InputError
+from mtqa.files import atomic_output
 from mtqa.report import Report
 
 Writer = Callable[[Report, TextIO], None]
@@ -50,14 +49,8 @@ def write_report(report: Report, fmt: str, output: str | None) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(f"{output}: folder {folder} does not exist")
-    handle, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            writer(report, stream)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with atomic_output(target) as stream:
+        writer(report, stream)
 
 
 def _load_builtin() -> None:

@@ -1,0 +1,110 @@
+"""`mtqa check` end to end with the real default models: the sample article, tables with
+sources, the report schema, exit codes and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import mtqa
+from mtqa.cli import main
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "fixtures" / "spun_news_article.txt"
+# Visibly garbled by the rewriter (wrong word, reversed meaning, broken agreement).
+GARBLED = ["Russia in 2014 overthrew the Crimea Peninsula", "on the verge of a conflict that could reduce tensions",
+           "These [military] Aid is not just about"]
+JSONL_FIELDS = {"file", "index", "id", "text", "start", "end", "scores", "raw", "risk", "verdict", "issues"}
+
+
+@pytest.fixture(scope="module")
+def sample_rows(tmp_path_factory) -> list[dict]:
+    out = tmp_path_factory.mktemp("check") / "sample.jsonl"
+    assert main(["check", str(SAMPLE), "-f", "jsonl", "-o", str(out), "--no-progress", "--fail-on", "never"]) == 0
+    return [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+
+
+def by_text(rows: list[dict], fragment: str) -> dict:
+    (row,) = [r for r in rows if fragment in r["text"]]
+    return row
+
+
+def test_every_sentence_has_the_documented_fields_and_offsets_into_the_file(sample_rows) -> None:
+    text = SAMPLE.read_text("utf-8")
+    assert len(sample_rows) == 38
+    for row in sample_rows:
+        assert JSONL_FIELDS <= set(row)
+        assert text[row["start"]:row["end"]] == row["text"]
+        assert row["verdict"] in ("ok", "review", "fail", "skipped")
+        for issue in row["issues"]:
+            assert {"dimension", "start", "end", "message", "rule", "suggestions"} <= set(issue)
+            assert 0 <= issue["start"] <= issue["end"] <= len(row["text"])
+    skipped = [r["text"] for r in sample_rows if r["verdict"] == "skipped"]
+    assert "Source link" in skipped and all(r["risk"] is None for r in sample_rows if r["verdict"] == "skipped")
+
+
+def test_garbled_sentences_are_flagged_with_reasons_and_clean_ones_pass(sample_rows) -> None:
+    clean = by_text(sample_rows, "Your visit is very important")
+    assert clean["verdict"] == "ok" and clean["reasons"] == []
+    for garbled in GARBLED:
+        row = by_text(sample_rows, garbled)
+        assert row["verdict"] in ("review", "fail"), garbled
+        assert row["reasons"], garbled
+
+
+def test_the_gate_sets_the_exit_code(tmp_path) -> None:
+    assert main(["check", str(SAMPLE), "-f", "json", "-o", str(tmp_path / "r.json"), "--no-progress",
+                 "--fail-on", "review"]) == 1
+    report = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    assert report["gate_failed"] is True and report["counts"]["review"] > 0
+    assert report["signature"].startswith("mtqa:")
+
+
+def test_the_python_api_gives_the_cli_results(sample_rows) -> None:
+    report = mtqa.check(SAMPLE)
+    results = list(report.results())
+    assert [r.verdict for r in results] == [row["verdict"] for row in sample_rows]
+    assert [r.risk for r in results] == [row["risk"] for row in sample_rows]
+
+
+def test_a_table_with_chinese_sources_gets_one_result_per_row_in_order(tmp_path) -> None:
+    table = tmp_path / "zh-en.tsv"
+    table.write_text(
+        "id\tsource\ttarget\n"
+        "a\t欧盟峰会为难民政策争论，欧盟官员：接收过程步步瓶颈\t"
+        "EU summit argues over refugee policy, EU official: bottlenecks at every step of the reception process\n"
+        "b\t欧盟峰会为难民政策争论，欧盟官员：接收过程步步瓶颈\tEU officials: reception is slow\n"
+        "c\t据法新社2月10日报道，欧盟领导人同意出台更严格的政策\t"
+        "AFP reported on February 10 that EU leaders agreed to introduce stricter policies\n",
+        encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["check", str(table), "-f", "jsonl", "-o", str(out), "--no-progress", "--fail-on", "never"]) == 0
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b", "c"]
+    assert all(r["raw"]["drift"]["mode"] == "crosslingual" for r in rows)
+    full, short, dated = rows
+    assert full["scores"]["drift"] > short["scores"]["drift"] and full["risk"] < short["risk"]
+    # 2月10日 is February 10: no number finding; its content is found, so no missing terms.
+    assert dated["scores"]["drift"] > 0.7 and not [i for i in dated["issues"] if i["dimension"] in ("checks", "drift")]
+    assert any(i["rule"] == "drift.source-term-missing" for i in short["issues"])
+
+
+def test_bad_input_is_one_line_exit_2_and_leaves_an_existing_report_alone(tmp_path, capsys) -> None:
+    out = tmp_path / "report.json"
+    out.write_text("previous report", encoding="utf-8")
+    assert main(["check", str(tmp_path / "missing.txt"), "-f", "json", "-o", str(out)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "missing.txt" in error and len(error.splitlines()) == 1 and "Traceback" not in error
+    assert out.read_text("utf-8") == "previous report"
+
+
+def test_doctor_reports_models_backends_and_the_lexicon(capsys) -> None:
+    assert main(["doctor", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ready"] is True
+    assert report["lexicon"]["setting"] == "auto" and "cc-cedict" in report["lexicon"]["pairs"]["zh-en"]
+    assert report["grammar"]["auto_uses"] in ("harper", "languagetool")
