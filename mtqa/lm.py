@@ -27,6 +27,8 @@ from mtqa.models import lm_prefix_token, lm_provenance, resolve_lm
 WORD_PATTERN = re.compile(r"\w+(?:['’-]\w+)*")
 # Longest input the model sees; a longer context is cut from the left, a longer text at the end.
 MAX_TOKENS = 1024
+# Token positions sent through the vocabulary head at once (bounds the logits' memory).
+HEAD_SLICE = 256
 MEMO_SIZE = 50_000
 LN2 = math.log(2)
 
@@ -194,7 +196,7 @@ class CausalLM:
             ids[row, : len(item.ids)] = torch.tensor(item.ids)
             mask[row, : len(item.ids)] = 1
         hidden = self.model.base_model(input_ids=ids.to(self.device),
-                                       attention_mask=mask.to(self.device)).last_hidden_state  # fmt: skip
+                                       attention_mask=mask.to(self.device), use_cache=False).last_hidden_state  # fmt: skip
         # Only positions that predict a text token or the end go through the vocabulary head.
         rows, positions, targets = [], [], []
         for row, item in enumerate(batch):
@@ -202,11 +204,20 @@ class CausalLM:
             rows += [row] * len(predicted)
             positions += range(item.text_start - 1, item.text_start - 1 + len(predicted))
             targets += predicted
-        logits = self.model.get_output_embeddings()(hidden[rows, positions]).float()
-        picked = logits.gather(1, torch.tensor(targets, device=logits.device)[:, None])[:, 0]
-        logprobs = (picked - torch.logsumexp(logits, dim=-1)).cpu()
+        # Through the head a slice at a time: a batch's logits over the whole vocabulary would
+        # take hundreds of MB (32 sentences x 60 tokens x 49,152 entries x 4 bytes, twice).
+        states, wanted = hidden[rows, positions], torch.tensor(targets, device=hidden.device)
+        head = self.model.get_output_embeddings()
+        logprobs = torch.cat([self._token_logprobs(head, states[i : i + HEAD_SLICE], wanted[i : i + HEAD_SLICE])
+                              for i in range(0, len(targets), HEAD_SLICE)]).cpu()
         sizes = [len(item.ids) - item.text_start + 1 for item in batch]
         return list(torch.split(logprobs, sizes))
+
+
+    @staticmethod
+    def _token_logprobs(head: torch.nn.Module, states: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        logits = head(states).float()
+        return logits.gather(1, targets[:, None])[:, 0] - torch.logsumexp(logits, dim=-1)
 
 
 @dataclass

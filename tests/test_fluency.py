@@ -137,6 +137,20 @@ def test_batching_keeps_input_order_and_scores(settings: Settings, unbatched_lm:
         assert joint.end_logprob == pytest.approx(alone.end_logprob, abs=2e-3)
 
 
+def test_the_output_layer_in_slices_gives_the_same_scores(settings: Settings, monkeypatch) -> None:
+    import mtqa.lm
+
+    texts = ["The talks ended without an agreement on Friday.", "Prices rose again.", "Hi."]
+    whole = CausalLM(settings.lm, settings.cache_dir, settings.dtype, settings.device).score(texts)
+    monkeypatch.setattr(mtqa.lm, "HEAD_SLICE", 3)  # slices cut through every sentence
+    sliced = CausalLM(settings.lm, settings.cache_dir, settings.dtype, settings.device).score(texts)
+    for a, b in zip(whole, sliced):
+        assert a is not b
+        # Up to float rounding: a matrix product of another shape sums in another order.
+        assert a.logprobs == pytest.approx(b.logprobs, abs=1e-4)
+        assert a.end_logprob == pytest.approx(b.end_logprob, abs=1e-4)
+
+
 def test_offsets_and_words(settings: Settings) -> None:
     lm = load_causal_lm(settings.lm, settings.cache_dir, settings.dtype, settings.device)
     text = "Zelenskyy didn't sign it."
