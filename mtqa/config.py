@@ -88,6 +88,8 @@ class Settings:
             raise ConfigError(
                 f"grammar must be one of {', '.join(GRAMMAR_BACKENDS)}, not {self.grammar!r}"
             )
+        if self.lexicon not in ("auto", "none") and not Path(self.lexicon).expanduser().is_file():
+            raise ConfigError(f"{self.lexicon}: lexicon file not found (or use 'auto' or 'none')")
         if self.batch_size < 1:
             raise ConfigError(f"batch_size must be positive, not {self.batch_size}")
         for name in ("review_threshold", "fail_threshold"):

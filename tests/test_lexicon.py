@@ -118,9 +118,13 @@ def test_drift_reports_the_most_informative_source_terms_missing_from_the_target
 
 
 def test_the_lexicon_flag_reaches_the_settings(tmp_path) -> None:
-    from mtqa.cli import build_parser
+    from mtqa.cli import build_parser, main
     from mtqa.commands.options import settings_from_args
 
     args = build_parser().parse_args(["check", "--lexicon", "none", "x.txt"])
     assert settings_from_args(args).lexicon == "none"
     assert Settings().lexicon == "auto"
+    # A missing lexicon file is a usage error before any model loads.
+    with pytest.raises(ConfigError, match="lexicon file not found"):
+        Settings(lexicon=str(tmp_path / "missing.tsv")).validate()
+    assert main(["check", "x.txt", "--lexicon", str(tmp_path / "missing.tsv")]) == 2
