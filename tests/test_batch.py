@@ -327,6 +327,10 @@ def test_cli_errors_exit_2_without_loading_models(tmp_path: Path, capsys: pytest
     assert "missing.txt: no such file" in capsys.readouterr().err
     assert main(["batch", "--compare", str(MIXED / "rows.tsv"), str(MIXED), "--out", str(tmp_path / "o")]) == 2
     assert "--compare needs two folders" in capsys.readouterr().err
+    # Gate flags of mtqa check are not silently dropped: the run says they do not apply.
+    assert main(["batch", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "out"), "--max-flagged", "5%",
+                 "--select", "grammar"]) == 2
+    assert "--select, --max-flagged apply to mtqa check" in capsys.readouterr().err
     monkeypatch.setitem(__import__("sys").modules, "ray", None)  # as if Ray were not installed
     assert main(["batch", str(MIXED), "--out", str(tmp_path / "out"), "--engine", "ray"]) == 2
     assert "pip install 'mtqa[ray]'" in capsys.readouterr().err

@@ -110,6 +110,22 @@ def test_tsv_with_aliases_and_ids():
     assert not rows[1].scored  # an empty target is a row the pipeline marks, not dropped
 
 
+def test_a_row_knows_the_column_where_its_target_text_starts(tmp_path):
+    """So CI annotations (SARIF, GitHub) point at the flagged word, not at the row's start."""
+    (tmp_path / "a.tsv").write_text('id\tsource\ttarget\n1\t猫坐在垫子上。\tThe cat sat.\n'
+                                    '2\tx\t"quoted, cell"\n3\ty\t"an ""escaped"" quote"\n', encoding="utf-8")
+    (tmp_path / "a.jsonl").write_text('{"id": 1, "target": "The cat sat."}\n{"target": "Esc \\"q\\""}\n',
+                                      encoding="utf-8")
+    for name, columns in (("a.tsv", [11, 6, 1]), ("a.jsonl", [22, 1])):
+        rows = read_path(str(tmp_path / name)).segments
+        lines = (tmp_path / name).read_text("utf-8").splitlines()
+        assert [s.column for s in rows] == columns, name
+        for row in rows:
+            if row.column > 1:  # 1 where it cannot be told: the cell is escaped
+                start = row.column - 1
+                assert lines[row.line - 1][start:start + len(row.text)] == row.text
+
+
 def test_csv_with_multiline_cell_and_default_ids():
     rows = read_path(str(READER_FIXTURES / "rows.csv")).segments
     assert [s.text for s in rows] == ["Hello, world.", "Bye.\nSee you."]

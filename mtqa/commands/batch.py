@@ -41,6 +41,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+CHECK_ONLY_GATE_FLAGS = {"--select": "select", "--ignore": "ignore", "--min-score": "min_scores",
+                         "--max-flagged": "max_flagged", "--baseline": "baseline"}
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         import pyarrow  # noqa: F401
@@ -50,6 +54,11 @@ def run(args: argparse.Namespace) -> int:
 
     if args.address and args.engine != "ray":
         print("mtqa: warning: --address only applies to --engine ray", file=sys.stderr)
+    # The batch gate counts verdicts in the store; the finding-level gate is mtqa check's.
+    unapplied = [flag for flag, dest in CHECK_ONLY_GATE_FLAGS.items() if getattr(args, dest, None) is not None]
+    if unapplied:
+        print(f"mtqa: warning: mtqa batch gates on --fail-on only; {', '.join(unapplied)} "
+              "apply to mtqa check", file=sys.stderr)
     result = run_batch(
         args.paths, args.out, compare=args.compare, settings=settings_from_args(args),
         engine=args.engine, address=args.address, workers=args.workers, store=args.store,

@@ -6,8 +6,9 @@ Columns (names are case-insensitive; aliases in brackets):
   reference optional  (ref)
   id        optional  (seg_id, segment_id); default: the 1-based row number
 Every other column goes to `Segment.meta`. Each row is exactly one Segment of kind "row":
-index = 0-based row number, line = the file line where the row starts, start/end span
-the whole target cell. An empty target is still a row. Blank lines are skipped.
+index = 0-based row number, line = the file line where the row starts, column = where the
+target cell's text starts on it (1 when it cannot be told: a cell quoted with escapes, a row
+over several lines), start/end span the whole target cell. An empty target is still a row. Blank lines are skipped.
 CSV and TSV use standard CSV quoting (as written by pandas or Python's csv module).
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
@@ -58,7 +60,7 @@ class ColumnRoles:
             )
         return cls(by_role)
 
-    def segment(self, fields: dict[str, Any], index: int, line: int, where: str) -> Segment:
+    def segment(self, fields: dict[str, Any], index: int, line: int, where: str, column: int = 1) -> Segment:
         values = {role: _cell_text(fields.get(column), role, where) for role, column in self.by_role.items()}
         target = values["target"] or ""
         return Segment(
@@ -67,7 +69,7 @@ class ColumnRoles:
             start=0,
             end=len(target),
             line=line,
-            column=1,
+            column=column,
             id=values.get("id") or str(index + 1),
             source=values.get("source"),
             reference=values.get("reference"),
@@ -84,8 +86,46 @@ def _cell_text(value: Any, role: str, where: str) -> str | None:
     raise InputError(f"{where}: '{role}' must be a string, got {type(value).__name__}")
 
 
+class _RecordingLines:
+    """The lines a csv.reader reads, keeping the last one (to find a cell's column in it)."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self.last = ""
+
+    def __iter__(self) -> _RecordingLines:
+        return self
+
+    def __next__(self) -> str:
+        self.last = next(self._lines)
+        return self.last
+
+
+def _cell_column(line: str, delimiter: str, position: int, value: str) -> int:
+    """1-based column where the text of cell number `position` starts in `line`, when the
+    cells before it are unquoted and the cell holds `value` as is or in plain quotes; else 1."""
+    cells = line.rstrip("\r\n").split(delimiter)
+    if len(cells) <= position or '"' in delimiter.join(cells[:position]):
+        return 1
+    column = 1 + sum(len(cell) + 1 for cell in cells[:position])
+    if cells[position] == value:
+        return column
+    return column + 1 if cells[position] == f'"{value}"' else 1
+
+
+def _json_value_column(line: str, key: str, value: str) -> int:
+    """1-based column of the text of string `value` under `key` in a JSON line, when it is
+    written without escapes; else 1."""
+    encoded = json.dumps(value, ensure_ascii=False)
+    if encoded[1:-1] != value:
+        return 1
+    match = re.search(rf"{re.escape(json.dumps(key, ensure_ascii=False))}\s*:\s*{re.escape(encoded)}", line)
+    return match.end() - len(encoded) + 2 if match else 1
+
+
 def _delimited_rows(name: str, lines: Iterable[str], delimiter: str, label: str) -> Iterator[Segment]:
-    reader = csv.reader(lines, delimiter=delimiter)
+    recorded = _RecordingLines(lines)
+    reader = csv.reader(recorded, delimiter=delimiter)
     try:
         header = next(reader, None)
         while header == []:
@@ -107,16 +147,23 @@ def _delimited_rows(name: str, lines: Iterable[str], delimiter: str, label: str)
             where = f"{name}: line {row_line}"
             if len(row) != len(header):
                 raise InputError(f"{where}: {len(row)} fields, expected {len(header)} ({', '.join(header)})")
-            yield roles.segment(dict(zip(header, row)), index, row_line, where)
+            target_at = header.index(roles.by_role["target"])
+            column = _cell_column(recorded.last, delimiter, target_at, row[target_at]) if reader.line_num == row_line else 1
+            yield roles.segment(dict(zip(header, row)), index, row_line, where, column)
             index += 1
     except csv.Error as error:
         raise InputError(f"{name}: line {reader.line_num}: malformed {label} ({error})") from None
 
 
 def _jsonl_rows(name: str, lines: Iterable[str]) -> Iterator[Segment]:
-    for index, (line_number, fields) in enumerate(json_objects(name, lines)):
+    recorded = _RecordingLines(lines)
+    for index, (line_number, fields) in enumerate(json_objects(name, recorded)):
         where = f"{name}: line {line_number}"
-        yield ColumnRoles.resolve(fields, where).segment(fields, index, line_number, where)
+        roles = ColumnRoles.resolve(fields, where)
+        key = roles.by_role["target"]
+        target = fields.get(key)
+        column = _json_value_column(recorded.last, key, target) if isinstance(target, str) else 1
+        yield roles.segment(fields, index, line_number, where, column)
 
 
 def json_objects(name: str, lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]]]:
