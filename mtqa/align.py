@@ -9,7 +9,8 @@ sentences with no counterpart. A bead's cost per sentence it covers is its dissi
 log of the length ratio) and a small price per extra sentence merged; leaving a sentence
 unaligned costs `SKIP_COST`. Without a usable embedder (a source in another language and
 no `crosslingual_embedder`) the dissimilarity is the length prior plus how many numbers
-and names (the anchors) the two sides do not share.
+and names (the anchors) the two sides do not share, plus, when a bilingual lexicon covers
+the language pair (`mtqa.lexicon`), the share of the source's content the target lacks.
 
 The target document's sentences of a bead become one segment whose `source` (or
 `reference`) is the bead's joined counterpart. Target sentences with no counterpart are
@@ -33,7 +34,8 @@ from mtqa.documents import Document, Segment
 from mtqa.embeddings import SentenceEmbedder, get_embedder
 from mtqa.errors import InputError
 from mtqa.readers import read_path
-from mtqa.language import dominant_script, looks_english
+from mtqa.language import LANGUAGE_OF_SCRIPT, dominant_script, looks_english, primary
+from mtqa.lexicon import Lexicon, lexicon_for
 from mtqa.scorers.checks import numbers_in
 
 # (source sentences, target sentences) a bead may cover.
@@ -47,6 +49,9 @@ LENGTH_WEIGHT = 0.3
 # Without embeddings, anchors tell less: a full mismatch stays below SKIP_COST, so
 # sentences are left unaligned only when their lengths are far apart too.
 ANCHOR_WEIGHT = 0.6
+# A translation with half its source's content found by the dictionary still aligns (0.45
+# with no anchors either way); one with a tenth and other numbers does not (0.84).
+LEXICON_WEIGHT = 0.8
 _ANCHOR_NAME = re.compile(r"\b[A-Z][A-Za-z]+\b|\b[A-Z]{2,}\b")
 
 Dissimilarity = Callable[[str, str], float]
@@ -128,6 +133,18 @@ def anchor_dissimilarity(source: str, target: str) -> float:
     return ANCHOR_WEIGHT * (1.0 - len(ours & theirs) / len(ours | theirs))
 
 
+def lexicon_dissimilarity(lexicon: Lexicon) -> Dissimilarity:
+    """Half the anchors' dissimilarity, plus LEXICON_WEIGHT times the weighted share of the
+    source's content with no dictionary translation in the target (counted as half when the
+    source has no dictionary words)."""
+
+    def dissimilarity(source: str, target: str) -> float:
+        share = lexicon.coverage(source, target).share
+        return anchor_dissimilarity(source, target) / 2 + LEXICON_WEIGHT * (1.0 - (0.5 if share is None else share))
+
+    return dissimilarity
+
+
 def _same_language(first: str, second: str) -> bool:
     """Both in the same script and both English or both not (the default embedder is English)."""
     return dominant_script(first) == dominant_script(second) and looks_english(first) == looks_english(second)
@@ -142,6 +159,10 @@ def choose_dissimilarity(settings: Settings, sources: Sequence[str], targets: Se
     elif not crosslingual or _same_language(" ".join(sources), " ".join(targets)):
         name = settings.embedder
     else:
+        source_language = LANGUAGE_OF_SCRIPT.get(dominant_script(" ".join(sources)) or "", "")
+        lexicon = lexicon_for(settings.lexicon, source_language, primary(settings.language), settings.cache_dir)
+        if lexicon is not None:
+            return lexicon_dissimilarity(lexicon), f"length+anchors+lexicon:{lexicon.name}"
         return anchor_dissimilarity, "length+anchors"
     embedder = get_embedder(name, settings.device, settings.batch_size)
     return embedding_dissimilarity(embedder, spans(sources) + spans(targets)), f"embeddings:{name}"
@@ -223,6 +244,6 @@ def align_inputs(documents: list[Document], source: str | None, reference: str |
     role, path = ("source", source) if source else ("reference", reference)
     document = aligned_document(documents[0], read_counterpart(path), role, settings)  # type: ignore[arg-type]
     if document.meta["alignment"]["method"] == "length+anchors":
-        print(f"mtqa: note: {path} is in another language and no crosslingual_embedder is set: "
-              "sentences aligned by length, numbers and names only", file=sys.stderr)
+        print(f"mtqa: note: {path} is in another language and neither a crosslingual_embedder nor a "
+              "lexicon covers it: sentences aligned by length, numbers and names only", file=sys.stderr)
     return document

@@ -31,6 +31,8 @@ from mtqa.language import comparison_mode
 RISK_MODES = {"reference": "reference", "crosslingual": "source", "context": "document"}
 # A reason is given for a dimension whose share of what pushed the logit up is at least this.
 REASON_MIN_CONTRIBUTION = 0.35
+# ... and at least this much of the logit: a dimension that barely moved the risk is no reason.
+REASON_MIN_LOGIT = 0.05
 # Severities that on their own put a segment up for review, whatever the risk says.
 REVIEW_SEVERITIES = ("major", "critical")
 # The dimensions whose features count for a segment of kind "heading" (see the docstring).
@@ -181,13 +183,16 @@ def explain(verdict: str, parts: dict[str, float], dims: dict[str, DimensionResu
         by_dimension[dimension] = by_dimension.get(dimension, 0.0) + value
     pushing_up = sum(weight for weight in by_dimension.values() if weight > 0)
     reasons = []
+    given: set[str] = set()
     for dimension, weight in sorted(by_dimension.items(), key=lambda kv: -kv[1]):
-        if weight <= 0 or weight < REASON_MIN_CONTRIBUTION * pushing_up:
+        if weight < REASON_MIN_LOGIT or weight < REASON_MIN_CONTRIBUTION * pushing_up:
             continue
         top_feature = max((f for f in parts if f.startswith(dimension + ".")), key=parts.__getitem__)
         reasons.append(_reason_for(dimension, dims.get(dimension), issues, top_feature))
+        given.add(dimension)
+    # A major finding is a reason of its own, whatever its dimension did to the risk.
     for issue in issues:
-        if issue.severity in REVIEW_SEVERITIES and issue.dimension not in by_dimension:
+        if issue.severity in REVIEW_SEVERITIES and issue.dimension not in given:
             reasons.append(f"{issue.dimension}: {issue.message}")
     if not reasons and base_rate > 0:
         reasons.append("long segment: errors are more likely than average, though no single signal stands out")

@@ -28,6 +28,7 @@ from typing import Iterator
 import pysbd
 
 from mtqa.documents import Segment, SegmentKind
+from mtqa.language import dominant_script
 
 # Whole-line patterns (case-insensitive) for page furniture: navigation, sharing widgets,
 # comment forms, cookie notices and the like. Reported, never scored.
@@ -77,8 +78,8 @@ NON_FINAL_ABBREVIATIONS = frozenset(
 
 HEADING_MAX_WORDS = 15
 HEADING_MAX_CHARS = 120
-_TERMINAL_PUNCTUATION = ".!?:;…"
-_CLOSERS = "\"'”’»)]}›"
+_TERMINAL_PUNCTUATION = ".!?:;…。！？：；"
+_CLOSERS = "\"'”’»)]}›」』）》"
 _OPENERS = "\"'“‘«([{‹"
 
 _LINE = re.compile(r"[^\n]*\n?")
@@ -370,6 +371,14 @@ def get_segmenter(language: str = "en") -> SentenceSegmenter:
     return SentenceSegmenter(language)
 
 
-def segment_text(text: str, markdown: bool = False, language: str = "en") -> list[Segment]:
-    """Split `text` into segments (see the module docstring for the rules)."""
+# pysbd's rules for text in these scripts (Chinese and Japanese end sentences with 。！？);
+# any other text is split by the English rules, which suit most Latin-script languages.
+PYSBD_LANGUAGE_OF_SCRIPT = {"han": "zh", "kana": "ja"}
+
+
+def segment_text(text: str, markdown: bool = False, language: str | None = None) -> list[Segment]:
+    """Split `text` into segments (see the module docstring for the rules); `language`
+    (pysbd's code) defaults to what the text's script says."""
+    if language is None:
+        language = PYSBD_LANGUAGE_OF_SCRIPT.get(dominant_script(text[:5000]) or "", "en")
     return get_segmenter(language).segments(text, markdown)

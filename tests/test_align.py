@@ -108,6 +108,23 @@ def test_source_in_another_language_without_crosslingual_embedder_falls_back() -
                                                      "Die Gespräche dauerten 90 Minuten."]
 
 
+def test_a_chinese_source_is_split_and_aligned_through_the_lexicon() -> None:
+    source = read_text("zh.txt", "欧盟官员表示，接收过程步步瓶颈。据法新社2月10日报道，欧盟领导人同意出台更严格的政策。"
+                       "难民问题难以解决。土耳其发生强烈地震，救援队正在废墟中搜救被困人员。", "txt")
+    target = read_text("en.txt", "EU officials said the reception process is a bottleneck at every step. "
+                       "AFP reported on February 10. EU leaders agreed to introduce stricter policies. "
+                       "A strong earthquake hit Turkey, and rescue teams are searching the ruins for trapped people.",
+                       "txt")
+    assert len(source.segments) == 4  # split at 。 by pysbd's Chinese rules
+    document = aligned_document(target, source, "source", Settings())
+    assert document.meta["alignment"]["method"].startswith("length+anchors+lexicon:")
+    assert [s.source for s in document.segments] == [
+        "欧盟官员表示，接收过程步步瓶颈。", "据法新社2月10日报道，欧盟领导人同意出台更严格的政策。",
+        "土耳其发生强烈地震，救援队正在废墟中搜救被困人员。"]
+    assert document.segments[1].text.count(".") == 2  # the target's two sentences, joined
+    assert document.segments[2].meta["omitted"] == ["难民问题难以解决。"]
+
+
 def test_align_inputs_needs_one_text_document(tmp_path: Path) -> None:
     table = read_text("rows.tsv", "target\nHello\n", "tsv")
     with pytest.raises(InputError, match="need exactly one text or Markdown input"):

@@ -266,3 +266,18 @@ def test_alignment_keeps_text_pysbd_altered():
     from mtqa.segmenter import _align
 
     assert _align("A b.\nC d.  E f.", ["A b. ", "C d.", "X"]) == [(0, 4), (5, 9), (11, 15)]
+
+
+def test_chinese_and_japanese_text_is_split_by_its_own_rules():
+    chinese = "欧盟峰会\n\n据台当局公布，台湾地区今年1月出口315.1亿美元，年减21.2%。这是连续第5个月负增长！情况会好转吗？他说：“不会。”"
+    segments = segment_text(chinese)
+    assert [(s.text, s.kind) for s in segments] == [
+        ("欧盟峰会", "heading"),
+        ("据台当局公布，台湾地区今年1月出口315.1亿美元，年减21.2%。", "sentence"),
+        ("这是连续第5个月负增长！", "sentence"),
+        ("情况会好转吗？", "sentence"),
+        ("他说：“不会。”", "sentence"),
+    ]
+    assert all(chinese[s.start:s.end] == s.text for s in segments)
+    assert [s.text for s in segment_text("東京で会議が開かれた。参加者は百人だった。")] == [
+        "東京で会議が開かれた。", "参加者は百人だった。"]
