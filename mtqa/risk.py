@@ -32,7 +32,7 @@ RISK_MODES = {"reference": "reference", "crosslingual": "source", "context": "do
 # A reason is given for a dimension whose share of what pushed the logit up is at least this.
 REASON_MIN_CONTRIBUTION = 0.35
 # ... and at least this much of the logit: a dimension that barely moved the risk is no reason.
-REASON_MIN_LOGIT = 0.05
+REASON_MIN_LOGIT = 0.01
 # Severities that on their own put a segment up for review, whatever the risk says.
 REVIEW_SEVERITIES = ("major", "critical")
 # The dimensions whose features count for a segment of kind "heading" (see the docstring).

@@ -65,3 +65,18 @@ def test_the_base_rate_feature_moves_risk_but_is_never_a_reason() -> None:
     assert both.reasons == [
         "drift: only 60% of the source's content has a dictionary translation in the target"]
     assert explain("review", {PRIOR: 1.0}, dims(), [])[0].startswith("long segment")
+
+
+def test_a_major_finding_is_a_reason_even_where_its_dimension_lowered_the_risk() -> None:
+    from mtqa.documents import Issue
+
+    risk = model(ADEQUACY)
+    found = dims(coverage=0.95)  # good coverage: drift lowers the risk
+    found["checks"].issues.append(Issue("checks", 39, 39, "not in the target: '难民问题难以解决。'", "align.omission",
+                                        severity="major"))
+    result = risk.combine(segment(), found)
+    assert result.verdict == "review" and result.risk < 0.5
+    assert result.reasons == ["checks: not in the target: '难民问题难以解决。'"]
+    # A dimension that moved the logit by a hair is not given as a reason.
+    assert explain("review", {"drift.lexical_coverage": 0.004}, dims(), []) == [
+        "several small signals together: drift 0.80, checks 1.00"]
