@@ -38,6 +38,8 @@ from mtqa.files import write_atomically
 # weight: 的, 是, "the", "of". Chosen on MQM zh-en, where it equals a hand-made stop list.
 INFORMATIVE_FLOOR_NATS = 5.0
 UNKNOWN_WORD_NATS = 14.0  # a word wordfreq does not know: rare, but not infinitely so
+# Bump when parsing changes (stems, skipped senses): cached parses of older versions are ignored.
+PARSED_FORMAT = 1
 LONGEST_TERM = 6  # characters (unspaced scripts) or words (others)
 STEM_LENGTH = 5  # target words match on their first letters once inflections are cut
 UNSPACED_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
@@ -253,7 +255,7 @@ def load_lexicon(path: Path, source_language: str, cache_dir: Path) -> Lexicon:
 
 @lru_cache(maxsize=4)
 def _load(path: Path, modified: int, size: int, source_language: str, cache_dir: Path) -> Lexicon:
-    cached = cache_dir / "lexicons" / f"{path.name}-{_digest(path)}.pkl"
+    cached = cache_dir / "lexicons" / f"{path.name}-{_digest(path)}-v{PARSED_FORMAT}.pkl"
     if cached.is_file():
         try:
             return Lexicon(path.name, source_language, pickle.loads(cached.read_bytes()))
