@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 from mtqa.documents import Segment
 
@@ -67,6 +68,7 @@ def script_of(char: str) -> str:
     return "latin" if first == "latin" else first
 
 
+@lru_cache(maxsize=4096)  # the aligner asks again for the same sentences
 def dominant_script(text: str) -> str | None:
     scripts = Counter(script_of(c) for c in text if c.isalpha())
     if not scripts:

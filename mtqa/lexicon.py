@@ -82,9 +82,6 @@ class Entry:
     names: str
     gloss: str
 
-    def matches(self, stems: set[str], names: set[str]) -> bool:
-        return any(s in stems for s in self.stems.split()) or any(n in names for n in self.names.split())
-
 
 @dataclass(frozen=True)
 class SourceTerm:
@@ -118,13 +115,21 @@ class Lexicon:
         self.unspaced = source_language in UNSPACED_LANGUAGES
         # Words of spaced scripts are looked up in lower case.
         self.entries = entries if self.unspaced else {k.lower(): v for k, v in entries.items()}
+        # The aligner compares each sentence with many candidates: split each text once.
+        self._content_terms = lru_cache(maxsize=4096)(self._split_source)
+        self._target_words = lru_cache(maxsize=4096)(_target_words)
 
     def coverage(self, source: str, target: str) -> Coverage:
-        words = _LATIN_WORD.findall(target)
-        stems = {stem(w) for w in words}
-        # Names: capitalised words (not the first, capitalised anyway), alone and in pairs.
-        capitalised = [w.lower() for w in words[1:] if w[0].isupper()]
-        names = {*capitalised, *(a + b for a, b in zip(capitalised, capitalised[1:]))}
+        stems, names = self._target_words(target)
+        return Coverage(tuple(
+            SourceTerm(text, start, end, weight, gloss,
+                       any(s in stems for s in translations) or any(n in names for n in romanised))
+            for text, start, end, weight, gloss, translations, romanised in self._content_terms(source)
+        ))
+
+    def _split_source(self, source: str) -> tuple[tuple[str, int, int, float, str, tuple[str, ...], tuple[str, ...]], ...]:
+        """(text, start, end, weight, gloss, translation stems, romanisations) of the source's
+        terms that carry weight."""
         terms = []
         for text, start, end in self._terms(source):
             if start and (source[start - 1].isdigit() or source[start - 1] in _NUMERALS):
@@ -132,9 +137,9 @@ class Lexicon:
             weight = max(0.0, self._nats(text) - INFORMATIVE_FLOOR_NATS)
             if weight > 0:
                 entry = self.entries[text]
-                terms.append(SourceTerm(text, start, end, round(weight, 3), entry.gloss,
-                                        entry.matches(stems, names)))
-        return Coverage(tuple(terms))
+                terms.append((text, start, end, round(weight, 3), entry.gloss,
+                              tuple(entry.stems.split()), tuple(entry.names.split())))
+        return tuple(terms)
 
     def _terms(self, source: str) -> Iterator[tuple[str, int, int]]:
         """The dictionary terms of `source`, with their offsets."""
@@ -184,6 +189,14 @@ class Lexicon:
         return _word_nats(word, self.source_language)
 
 
+def _target_words(target: str) -> tuple[set[str], set[str]]:
+    """Stems of the target's words, and its names: capitalised words (not the first, which is
+    capitalised anyway), alone and in adjacent pairs."""
+    words = _LATIN_WORD.findall(target)
+    capitalised = [w.lower() for w in words[1:] if w[0].isupper()]
+    return {stem(w) for w in words}, {*capitalised, *(a + b for a, b in zip(capitalised, capitalised[1:]))}
+
+
 @lru_cache(maxsize=200_000)
 def _word_nats(word: str, language: str) -> float:
     frequency = _frequencies(language).get(word if language in UNSPACED_LANGUAGES else word.lower(), 0.0)
@@ -207,6 +220,7 @@ def _frequencies(language: str) -> dict[str, float]:
 BUILT_IN = {("zh", "en"): "cc-cedict"}
 
 
+@lru_cache(maxsize=8)  # asked once per segment by the drift scorer
 def builtin_path(name: str) -> Path | None:
     """The data file of a built-in lexicon, if its package is installed."""
     if name != "cc-cedict":

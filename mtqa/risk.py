@@ -176,7 +176,7 @@ def explain(verdict: str, parts: dict[str, float], dims: dict[str, DimensionResu
             issues: list[Issue]) -> list[str]:
     """One short reason per dimension that pushed the risk up, most important first."""
     by_dimension: dict[str, float] = {}
-    base_rate = parts.get(BASE_RATE_FEATURES["source"], 0.0)
+    base_rate = sum(parts.get(feature, 0.0) for feature in BASE_RATE_FEATURES.values())
     parts = {feature: value for feature, value in parts.items() if feature not in BASE_RATE_FEATURES.values()}
     for feature, value in parts.items():
         dimension = feature.split(".", 1)[0]

@@ -61,9 +61,6 @@ FEATURES: dict[str, tuple[str, ...]] = {
         "grammar.errors_per_10_words",
     ),
 }
-# Base-rate features (see mtqa.risk) enter at the calibration step only, so they cannot
-# change the order of translations of one source.
-PRIOR = BASE_RATE_FEATURES
 REGULARISATION = 1.0  # inverse L2 strength of scikit-learn's LogisticRegression
 MQM_PAIR_GAP = 0.5  # MQM points between two translations that count as a ranking
 # Share of the serious segments `review` should catch, per mode. Document mode sees no
@@ -168,7 +165,9 @@ def fit_view(dataset: Dataset, view: ScoredView, positions: Sequence[int],
         dims = [view.dims[p] for p in positions]
         rows = [dataset.rows[view.rows[p]] for p in positions]
         labels = np.array([is_major(row) for row in rows])
-        prior = PRIOR.get(MODE_OF_VIEW[view.name])
+        # A base-rate feature (mtqa.risk) enters at the calibration step only, so it cannot
+        # change the order of translations of one source.
+        prior = BASE_RATE_FEATURES.get(MODE_OF_VIEW[view.name])
         ranked = [name for name in names if name != prior]
         model = fit_ranking(dims, _within_item_pairs(rows), labels, ranked, prior if prior in names else None)
         scored = risks(model, dims)
@@ -258,7 +257,8 @@ def fit_risk_model(scored: dict[str, tuple[Dataset, dict[str, ScoredView]]], ver
     for mode, (kind, view_name) in TRAINING_VIEW.items():
         dataset, views = scored[kind]
         view = views[view_name]
-        names = [name for name in (*FEATURES[mode], *PRIOR.get(mode, "").split()) if name not in drop]
+        base_rate = [BASE_RATE_FEATURES[mode]] if mode in BASE_RATE_FEATURES else []
+        names = [name for name in (*FEATURES[mode], *base_rate) if name not in drop]
         models[mode] = fit_view(dataset, view, range(len(view.segments)), names)
     document = models["document"]
     return RiskModel(version, models, document.review_threshold, document.fail_threshold, meta or {})

@@ -136,6 +136,7 @@ def _delimited_rows(name: str, lines: Iterable[str], delimiter: str, label: str)
         duplicates = sorted({c for c in header if header.count(c) > 1})
         if duplicates:
             raise InputError(f"{name}: line {reader.line_num}: duplicate column {duplicates[0]!r}")
+        target_at = header.index(roles.by_role["target"])
         index = 0
         while True:
             row_line = reader.line_num + 1
@@ -147,7 +148,6 @@ def _delimited_rows(name: str, lines: Iterable[str], delimiter: str, label: str)
             where = f"{name}: line {row_line}"
             if len(row) != len(header):
                 raise InputError(f"{where}: {len(row)} fields, expected {len(header)} ({', '.join(header)})")
-            target_at = header.index(roles.by_role["target"])
             column = _cell_column(recorded.last, delimiter, target_at, row[target_at]) if reader.line_num == row_line else 1
             yield roles.segment(dict(zip(header, row)), index, row_line, where, column)
             index += 1

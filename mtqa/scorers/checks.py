@@ -421,7 +421,7 @@ def check_brackets(segment: Segment) -> CheckOutcome:
 
 # Quotation marks of any script, and Chinese title marks (《》), which translations into
 # English render with quotation marks (or italics, which plain text cannot show).
-_QUOTATION_MARKS = frozenset('"“”«»„「」『』《》')
+_QUOTATION_MARKS = _QUOTES | frozenset("„《》")
 _QUOTED = re.compile(r"“[^“”]+”|「[^「」]+」|『[^『』]+』|《[^《》]+》|«[^«»]+»|\"[^\"]+\"")
 
 
