@@ -16,8 +16,8 @@ from pathlib import Path
 
 import torch
 
-from mtqa.config import load_settings
-from mtqa.documents import Document, Segment
+from mtqa.core.config import load_settings
+from mtqa.core.documents import Document, Segment
 from mtqa.scorers.fluency import LMFluencyScorer
 
 DEFAULT_DATA = Path("/work/shared/data/mqm_zhen_generalmt2023.tsv")

@@ -15,9 +15,9 @@ import pandas as pd
 import torch
 from scipy.stats import kendalltau
 
-from mtqa.config import Settings
-from mtqa.documents import Segment
-from mtqa.embeddings import get_embedder
+from mtqa.core.config import Settings
+from mtqa.core.documents import Segment
+from mtqa.models.embeddings import get_embedder
 from mtqa.scorers.checks import ChecksScorer
 from mtqa.scorers.drift import DriftScorer
 

@@ -9,6 +9,6 @@ from pathlib import Path
 # Run from a checkout without installing: make the repository's mtqa importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mtqa.dashboard_app.app import main  # noqa: E402
+from mtqa.dashboard.app import main  # noqa: E402
 
 main()

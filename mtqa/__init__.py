@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from mtqa.api import check  # noqa: E402  (needs __version__ defined first)
+from mtqa.api import check
+from mtqa.core.version import __version__
 
 __all__ = ["check", "__version__"]

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from os import PathLike
 from typing import Any
 
-from mtqa.config import Settings, load_settings
-from mtqa.documents import Document
-from mtqa.gates import GatePolicy
-from mtqa.pipeline import Pipeline, Progress
-from mtqa.report import Report
+from mtqa.core.config import Settings, load_settings
+from mtqa.core.documents import Document
+from mtqa.core.pipeline import Pipeline, Progress
+from mtqa.gate.policy import GatePolicy
+from mtqa.gate.report import Report
 
 
 def check(

@@ -15,13 +15,13 @@ import json
 import sys
 from pathlib import Path
 
-from mtqa.config import load_settings
+from mtqa.core.config import load_settings
+from mtqa.core.files import write_atomically
+from mtqa.core.pipeline import Pipeline
+from mtqa.core.risk import RiskModel
 from mtqa.evaluation import contrastive, mqm, score_views
 from mtqa.evaluation.datasets import load_dataset
-from mtqa.files import write_atomically
 from mtqa.evaluation.fitting import fit_risk_model, held_out_views, model_to_dict
-from mtqa.pipeline import Pipeline
-from mtqa.risk import RiskModel
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "risk_model.json"

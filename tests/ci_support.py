@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mtqa.documents import Document, DocumentResult, Issue, Segment, SegmentResult
+from mtqa.core.documents import Document, DocumentResult, Issue, Segment, SegmentResult
+from mtqa.gate.report import Report
 from mtqa.readers import read_text
-from mtqa.report import Report
 
 RISK = {"ok": 0.1, "review": 0.6, "fail": 0.9}
 # (dimension, rule, word in the segment, message)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from mtqa.align import align, align_inputs, aligned_document, anchor_dissimilarity, read_counterpart
 from mtqa.cli import main
-from mtqa.config import Settings
-from mtqa.errors import InputError
+from mtqa.core.config import Settings
+from mtqa.core.errors import InputError
 from mtqa.readers import read_text
+from mtqa.text.align import align, align_inputs, aligned_document, anchor_dissimilarity, read_counterpart
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SPUN = FIXTURES / "spun_news_article.txt"

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from mtqa.annotate import annotate_report, annotated_bytes, check_annotation_target
-from mtqa.documents import DocumentResult, SegmentResult
-from mtqa.errors import InputError
+from mtqa.core.documents import DocumentResult, SegmentResult
+from mtqa.core.errors import InputError
+from mtqa.gate.report import Report
 from mtqa.readers import read_path
 from mtqa.readers.xml_tree import XmlSource, parse_xml
-from mtqa.report import Report
 
 L10N = Path(__file__).resolve().parent.parent / "fixtures" / "l10n"
 FILES = ["memoq_en_de.xlf", "okapi_en_fr.xlf", "memory_en_es.tmx", "messages_de.po"]

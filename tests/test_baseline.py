@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from ci_support import judged, make_report, read, result
-from mtqa.baseline import load_baseline, write_baseline
-from mtqa.documents import DocumentResult
-from mtqa.errors import InputError
-from mtqa.gates import GatePolicy
+
+from mtqa.core.documents import DocumentResult
+from mtqa.core.errors import InputError
+from mtqa.gate.baseline import load_baseline, write_baseline
+from mtqa.gate.policy import GatePolicy
 
 FAIL = dict(verdict="fail", reasons=("grammar: agreement",),
             issues=(("grammar", "AGREEMENT", "were", "agreement"),))

@@ -20,9 +20,9 @@ from mtqa.batch import paired_bootstrap, run_batch, segment_key
 from mtqa.batch.store import ResultStore
 from mtqa.batch.units import iter_units
 from mtqa.cli import main
-from mtqa.config import Settings
-from mtqa.documents import Document, Segment
-from mtqa.pipeline import Pipeline
+from mtqa.core.config import Settings
+from mtqa.core.documents import Document, Segment
+from mtqa.core.pipeline import Pipeline
 from mtqa.readers import read_inputs, read_path
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "batch"

@@ -14,8 +14,8 @@ import pytest
 ray = pytest.importorskip("ray", reason="Ray is not installed: pip install -e '.[ray]' to run the Ray engine tests")
 
 from mtqa.batch import run_batch  # noqa: E402
-from mtqa.config import Settings  # noqa: E402
-from mtqa.pipeline import Pipeline  # noqa: E402
+from mtqa.core.config import Settings  # noqa: E402
+from mtqa.core.pipeline import Pipeline  # noqa: E402
 
 MIXED = Path(__file__).resolve().parent.parent / "fixtures" / "batch" / "mixed"
 # One thread everywhere, so that the local and the Ray workers' models compute identically.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mtqa.documents import Segment
+from mtqa.core.documents import Segment
 from mtqa.scorers.base import registered
 from mtqa.scorers.checks import (
     ChecksScorer,
@@ -12,9 +12,9 @@ from mtqa.scorers.checks import (
     check_length_ratio,
     check_names,
     check_numbers,
-    numbers_in,
     unbalanced_marks,
 )
+from mtqa.text.numbers import numbers_in
 
 
 def segment(text: str, source: str | None = None, reference: str | None = None) -> Segment:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from ci_support import judged, make_report, read
 from lxml import etree
 
-from ci_support import judged, make_report, read
-from mtqa.gates import GatePolicy
+from mtqa.gate.policy import GatePolicy
 from mtqa.writers import get_writer
 from mtqa.writers.github import escape_property
 from mtqa.writers.markdown import MAX_FINDINGS

@@ -12,10 +12,10 @@ import pytest
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from mtqa.dashboard_app.loading import SAMPLE_ARTICLE, attach, read_upload, run_key  # noqa: E402
-from mtqa.dashboard_app.queue import QueueFilter, build_queue  # noqa: E402
-from mtqa.dashboard_app.render import RISK_BANDS, document_html, highlight_issues  # noqa: E402
-from mtqa.errors import InputError  # noqa: E402
+from mtqa.core.errors import InputError  # noqa: E402
+from mtqa.dashboard.loading import SAMPLE_ARTICLE, attach, read_upload, run_key  # noqa: E402
+from mtqa.dashboard.queue import QueueFilter, build_queue  # noqa: E402
+from mtqa.dashboard.render import RISK_BANDS, document_html, highlight_issues  # noqa: E402
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 # The first run loads every model and scores the sample article.
@@ -200,9 +200,9 @@ def test_thousand_sentence_document_is_paginated_and_quick(db, tmp_path, monkeyp
     sample's real results, so they are stored as this document's run and the app only renders."""
     import time
 
-    from mtqa.dashboard_app.loading import read_file, score
-    from mtqa.dashboard_app.views import PAGE_SIZE, get_pipeline
-    from mtqa.decisions import DecisionStore
+    from mtqa.dashboard.decisions import DecisionStore
+    from mtqa.dashboard.loading import read_file, score
+    from mtqa.dashboard.views import PAGE_SIZE, get_pipeline
 
     sample = read_file(SAMPLE_ARTICLE)
     copies = 1000 // sum(s.scored for s in sample.segments) + 1

@@ -7,7 +7,8 @@ import sqlite3
 
 import pytest
 
-from mtqa.decisions import (
+from mtqa.core.errors import ConfigError
+from mtqa.dashboard.decisions import (
     DecisionStore,
     decisions_csv,
     decisions_json,
@@ -15,7 +16,6 @@ from mtqa.decisions import (
     edited_text,
     review_summary,
 )
-from mtqa.errors import ConfigError
 
 TEXT = "First sentence here.  Second one is bad.\n\nThird stays."
 SEGMENTS = [

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from mtqa.config import Settings
-from mtqa.documents import Document, Segment
-from mtqa.embeddings import SentenceEmbedder, get_embedder
-from mtqa.errors import ModelError
-from mtqa.models import resolve_embedder
+from mtqa.core.config import Settings
+from mtqa.core.documents import Document, Segment
+from mtqa.core.errors import ModelError
+from mtqa.models.embeddings import SentenceEmbedder, get_embedder
+from mtqa.models.sources import resolve_embedder
 from mtqa.scorers.base import registered
-from mtqa.language import comparison_mode, looks_english
 from mtqa.scorers.drift import DriftScorer, unsupported_words
+from mtqa.text.language import comparison_mode, looks_english
 
 pytestmark = pytest.mark.slow
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from mtqa.config import Settings, load_settings
-from mtqa.documents import Document, Segment
-from mtqa.errors import ModelError
-from mtqa.lm import CausalLM, load_causal_lm
-from mtqa.models import PROVENANCE_FILE, lm_cache_info, resolve_lm
+from mtqa.core.config import Settings, load_settings
+from mtqa.core.documents import Document, Segment
+from mtqa.core.errors import ModelError
+from mtqa.models.lm import CausalLM, load_causal_lm
+from mtqa.models.sources import PROVENANCE_FILE, lm_cache_info, resolve_lm
 from mtqa.scorers import build_scorer
 
 pytestmark = pytest.mark.slow
@@ -138,11 +138,11 @@ def test_batching_keeps_input_order_and_scores(settings: Settings, unbatched_lm:
 
 
 def test_the_output_layer_in_slices_gives_the_same_scores(settings: Settings, monkeypatch) -> None:
-    import mtqa.lm
+    import mtqa.models.lm
 
     texts = ["The talks ended without an agreement on Friday.", "Prices rose again.", "Hi."]
     whole = CausalLM(settings.lm, settings.cache_dir, settings.dtype, settings.device).score(texts)
-    monkeypatch.setattr(mtqa.lm, "HEAD_SLICE", 3)  # slices cut through every sentence
+    monkeypatch.setattr(mtqa.models.lm, "HEAD_SLICE", 3)  # slices cut through every sentence
     sliced = CausalLM(settings.lm, settings.cache_dir, settings.dtype, settings.device).score(texts)
     for a, b in zip(whole, sliced):
         assert a is not b

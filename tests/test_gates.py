@@ -8,15 +8,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from ci_support import judged, make_report, read, segment_with
+
 from mtqa.commands import check as check_command
 from mtqa.commands.options import settings_from_args
-from mtqa.config import load_settings
-from mtqa.documents import Document, Segment
-from mtqa.errors import ConfigError, InputError
-from mtqa.gates import GatePolicy, MarkerIndex, parse_markers, parse_share, position, rule_matches
-from mtqa.gitdiff import changed_lines, select_changed
+from mtqa.core.config import load_settings
+from mtqa.core.documents import Document, Segment
+from mtqa.core.errors import ConfigError, InputError
+from mtqa.gate.gitdiff import changed_lines, select_changed
+from mtqa.gate.policy import GatePolicy, MarkerIndex, parse_markers, parse_share, position, rule_matches
 
 ARTICLE = """# Report
 

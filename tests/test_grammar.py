@@ -20,9 +20,9 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from mtqa.config import Settings
-from mtqa.documents import Document, Segment
-from mtqa.errors import ConfigError, ModelError
+from mtqa.core.config import Settings
+from mtqa.core.documents import Document, Segment
+from mtqa.core.errors import ConfigError, ModelError
 from mtqa.scorers import build_scorer
 from mtqa.scorers.grammar import HarperGrammarScorer, LanguageToolGrammarScorer, auto_grammar_scorer
 from mtqa.scorers.grammar_languagetool import api_root

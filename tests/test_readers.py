@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from mtqa.documents import Document
-from mtqa.errors import InputError
+from mtqa.core.documents import Document
+from mtqa.core.errors import InputError
 from mtqa.readers import (
     Reader,
     expand_inputs,

@@ -1,9 +1,9 @@
-"""Combining dimensions into risk, verdicts and reasons (mtqa.risk), with hand-made models."""
+"""Combining dimensions into risk, verdicts and reasons (mtqa.core.risk), with hand-made models."""
 
 from __future__ import annotations
 
-from mtqa.documents import DimensionResult, Segment
-from mtqa.risk import BASE_RATE_FEATURES, FeatureWeight, LinearRiskModel, RiskModel, explain
+from mtqa.core.documents import DimensionResult, Segment
+from mtqa.core.risk import BASE_RATE_FEATURES, FeatureWeight, LinearRiskModel, RiskModel, explain
 
 CHINESE = "欧盟峰会为难民政策争论，欧盟官员：接收过程步步瓶颈"
 PRIOR = BASE_RATE_FEATURES["source"]
@@ -68,7 +68,7 @@ def test_the_base_rate_feature_moves_risk_but_is_never_a_reason() -> None:
 
 
 def test_a_major_finding_is_a_reason_even_where_its_dimension_lowered_the_risk() -> None:
-    from mtqa.documents import Issue
+    from mtqa.core.documents import Issue
 
     risk = model(ADEQUACY)
     found = dims(coverage=0.95)  # good coverage: drift lowers the risk

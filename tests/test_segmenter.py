@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from mtqa.segmenter import is_furniture, looks_like_heading, segment_text
+from mtqa.text.segmenter import is_furniture, looks_like_heading, segment_text
 
 SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "spun_news_article.txt"
 
@@ -263,7 +263,7 @@ def test_balanced_multi_sentence_quote_stays_whole():
 
 
 def test_alignment_keeps_text_pysbd_altered():
-    from mtqa.segmenter import _align
+    from mtqa.text.segmenter import _align
 
     assert _align("A b.\nC d.  E f.", ["A b. ", "C d.", "X"]) == [(0, 4), (5, 9), (11, 15)]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mtqa.cli import main
-from mtqa.errors import InputError
+from mtqa.core.errors import InputError
 from mtqa.readers import read_path, read_text
 from mtqa.readers.inline import InlineTag
 

@@ -15,10 +15,10 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from mtqa.documents import Document, DocumentResult, SegmentResult
-from mtqa.errors import InputError
-from mtqa.files import write_atomically
-from mtqa.report import Report
+from mtqa.core.documents import Document, DocumentResult, SegmentResult
+from mtqa.core.errors import InputError
+from mtqa.core.files import write_atomically
+from mtqa.gate.report import Report
 
 FLAGGED = ("review", "fail")
 # format -> function(path, annotation text by unit position) -> annotated bytes

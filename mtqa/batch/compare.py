@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from mtqa.errors import InputError
+from mtqa.core.errors import InputError
 
 BOOTSTRAP_SAMPLES = 1000
 BOOTSTRAP_SEED = 12345

@@ -15,9 +15,9 @@ from mtqa.batch.records import PipelineInfo, output_row, score_records
 from mtqa.batch.store import ResultStore, segment_key
 from mtqa.batch.summary import BatchSummary
 from mtqa.batch.units import Unit, iter_units
-from mtqa.documents import Segment
-from mtqa.errors import InputError
-from mtqa.pipeline import Pipeline
+from mtqa.core.documents import Segment
+from mtqa.core.errors import InputError
+from mtqa.core.pipeline import Pipeline
 
 # Segments per round: big enough for length-sorted model batches, small enough that an
 # interruption loses little and memory stays bounded.

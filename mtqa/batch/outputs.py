@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from mtqa.batch.records import row_schema
-from mtqa.errors import InputError
+from mtqa.core.errors import InputError
 
 SEGMENTS_PARQUET = "segments.parquet"
 SEGMENTS_CSV = "segments.csv"

@@ -20,10 +20,10 @@ from mtqa.batch.engine import Progress, System, chunked, lookup, missing_segment
 from mtqa.batch.records import PipelineInfo, score_records
 from mtqa.batch.store import ResultStore, segment_key
 from mtqa.batch.units import Unit
-from mtqa.config import Settings
-from mtqa.documents import Document, Segment
-from mtqa.errors import ConfigError, ModelError
-from mtqa.pipeline import Pipeline
+from mtqa.core.config import Settings
+from mtqa.core.documents import Document, Segment
+from mtqa.core.errors import ConfigError, ModelError
+from mtqa.core.pipeline import Pipeline
 
 RAY_MISSING = "--engine ray needs Ray, which is not installed: pip install 'mtqa[ray]'"
 SEGMENT_FIELDS = ("text", "index", "start", "end", "line", "column", "id", "source", "reference", "kind", "meta")

@@ -14,8 +14,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from mtqa.documents import DIMENSIONS, Segment, SegmentResult
-from mtqa.pipeline import Pipeline
+from mtqa.core.documents import DIMENSIONS, Segment, SegmentResult
+from mtqa.core.pipeline import Pipeline
 
 
 @dataclass(frozen=True)

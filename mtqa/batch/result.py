@@ -9,7 +9,7 @@ from typing import Any
 from mtqa.batch.compare import Comparison
 from mtqa.batch.records import PipelineInfo
 from mtqa.batch.summary import BatchSummary
-from mtqa.report import VERDICT_RANK
+from mtqa.gate.report import VERDICT_RANK
 
 
 @dataclass

@@ -18,16 +18,22 @@ from mtqa.batch.compare import compare_systems
 from mtqa.batch.engine import CHUNK_SIZE, LocalEngine, Progress, StoredOnly, System, iter_system_units, run_chunks
 from mtqa.batch.html_report import write_html
 from mtqa.batch.markdown_report import write_markdown
-from mtqa.batch.outputs import (COMPARISON_CSV, FILES_CSV, REPORT_HTML, SUMMARY_JSON, SUMMARY_MD,
-                                BatchOutputs)  # fmt: skip
+from mtqa.batch.outputs import (
+    COMPARISON_CSV,
+    FILES_CSV,
+    REPORT_HTML,
+    SUMMARY_JSON,
+    SUMMARY_MD,
+    BatchOutputs,  # fmt: skip
+)
 from mtqa.batch.result import BatchResult
 from mtqa.batch.store import ResultStore
 from mtqa.batch.summary import BatchSummary
 from mtqa.batch.units import batch_files, count_segments
-from mtqa.config import Settings, load_settings
-from mtqa.errors import ConfigError, InputError
-from mtqa.pipeline import Pipeline
-from mtqa.progress import progress_bar
+from mtqa.core.config import Settings, load_settings
+from mtqa.core.errors import ConfigError, InputError
+from mtqa.core.pipeline import Pipeline
+from mtqa.core.progress import progress_bar
 
 ENGINES = ("local", "ray")
 STORE_NAME = "results.sqlite"

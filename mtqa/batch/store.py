@@ -13,8 +13,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from mtqa.documents import Segment
-from mtqa.errors import InputError
+from mtqa.core.documents import Segment
+from mtqa.core.errors import InputError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (

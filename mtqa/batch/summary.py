@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mtqa.report import VERDICT_RANK
+from mtqa.gate.report import VERDICT_RANK
 
 VERDICTS = ("ok", "review", "fail", "skipped")
 HISTOGRAM_BINS = 20

@@ -11,8 +11,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
-from mtqa.documents import Document, Segment
-from mtqa.errors import InputError
+from mtqa.core.documents import Document, Segment
+from mtqa.core.errors import InputError
 from mtqa.readers import expand_inputs, read_path
 from mtqa.readers.base import Reader, reader_for_format, reader_for_path
 from mtqa.readers.table import TableReader

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from mtqa.commands.options import add_settings_arguments, settings_from_args
-from mtqa.errors import ConfigError
+from mtqa.core.errors import ConfigError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

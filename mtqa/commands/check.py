@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mtqa.align import align_inputs
 from mtqa.annotate import annotate_report, check_annotation_target
 from mtqa.api import build_report
-from mtqa.baseline import load_baseline, write_baseline
 from mtqa.commands.options import add_settings_arguments, settings_from_args
-from mtqa.errors import InputError
-from mtqa.gitdiff import changed_lines, select_changed
-from mtqa.pipeline import Pipeline
-from mtqa.progress import progress_bar
+from mtqa.core.errors import InputError
+from mtqa.core.pipeline import Pipeline
+from mtqa.core.progress import progress_bar
+from mtqa.gate.baseline import load_baseline, write_baseline
+from mtqa.gate.gitdiff import changed_lines, select_changed
 from mtqa.readers import read_inputs
+from mtqa.text.align import align_inputs
 from mtqa.writers import write_report, writer_names
 
 
@@ -46,7 +46,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     translation = parser.add_argument_group("translation files and aligned documents")
     translation.add_argument("--source", metavar="FILE",
                              help="the source document of a single text input: sentences are "
-                             "aligned to it (see mtqa.align)")
+                             "aligned to it (see mtqa.text.align)")
     translation.add_argument("--reference", metavar="FILE",
                              help="a reference document of a single text input, aligned likewise")
     translation.add_argument("--annotate", metavar="OUT",

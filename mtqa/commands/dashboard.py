@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mtqa.errors import ConfigError, InputError
+from mtqa.core.errors import ConfigError, InputError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -60,13 +60,13 @@ def split_streamlit_options(paths: list[str], extra: list[str]) -> tuple[list[st
 
 
 def streamlit_command(extra: list[str]) -> list[str]:
-    from mtqa.dashboard_app import APP_PATH
+    from mtqa.dashboard import APP_PATH
 
     return [sys.executable, "-m", "streamlit", "run", str(APP_PATH), *extra]
 
 
 def dashboard_environment(args: argparse.Namespace, paths: list[str]) -> dict[str, str]:
-    from mtqa.dashboard_app.views import FILES_ENV, REVIEWER_ENV
+    from mtqa.dashboard.views import FILES_ENV, REVIEWER_ENV
 
     missing = [p for p in paths if not Path(p).exists()]
     if missing:

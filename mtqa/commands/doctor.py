@@ -13,10 +13,10 @@ import sys
 from importlib import metadata
 from typing import Any
 
-from mtqa import __version__
+from mtqa.core.version import __version__
 from mtqa.commands.options import add_settings_arguments, settings_from_args
-from mtqa.config import Settings, find_config_file
-from mtqa.errors import MtqaError
+from mtqa.core.config import Settings, find_config_file
+from mtqa.core.errors import MtqaError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def diagnose(settings: Settings, load: bool = False) -> dict[str, Any]:
-    from mtqa.models import lm_cache_info, resolve_embedder
+    from mtqa.models.sources import lm_cache_info, resolve_embedder
     from mtqa.scorers.grammar import find_local_jar, languagetool_reachable
 
     config = find_config_file()
@@ -88,7 +88,7 @@ def _lexicon_report(setting: str) -> dict[str, Any]:
     """Which bilingual lexicons the `lexicon` setting gives, per language pair, and where."""
     from pathlib import Path
 
-    from mtqa.lexicon import BUILT_IN, builtin_path
+    from mtqa.text.lexicon import BUILT_IN, builtin_path
 
     if setting == "none":
         return {"setting": setting, "pairs": {}}
@@ -105,7 +105,7 @@ def _lexicon_report(setting: str) -> dict[str, Any]:
 
 
 def _load_components(settings: Settings, problems: list[str]) -> dict[str, Any]:
-    from mtqa.pipeline import Pipeline
+    from mtqa.core.pipeline import Pipeline
 
     try:
         with Pipeline(settings) as pipeline:

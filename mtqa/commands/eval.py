@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 
 from mtqa.commands.options import add_settings_arguments, settings_from_args
-from mtqa.errors import InputError
+from mtqa.core.errors import InputError
+from mtqa.core.files import write_atomically
+from mtqa.core.pipeline import Pipeline
 from mtqa.evaluation import evaluate
-from mtqa.files import write_atomically
-from mtqa.pipeline import Pipeline
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mtqa.config import FAIL_ON, GRAMMAR_BACKENDS, Settings, load_settings
+from mtqa.core.config import FAIL_ON, GRAMMAR_BACKENDS, Settings, load_settings
 
 # flag dest -> Settings field, where they differ only by name
 SETTING_FLAGS = ("lm", "embedder", "crosslingual_embedder", "lexicon", "grammar", "languagetool_url",

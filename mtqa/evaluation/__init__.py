@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mtqa.documents import Segment, SegmentResult
+from mtqa.core.documents import Segment, SegmentResult
+from mtqa.core.pipeline import Pipeline
+from mtqa.core.risk import RiskModel
 from mtqa.evaluation.datasets import Dataset, load_dataset
 from mtqa.evaluation.features import SegmentDims, extract
 from mtqa.evaluation.tables import Evaluation, Table
 from mtqa.evaluation.views import BUILDERS, VIEWS
-from mtqa.pipeline import Pipeline
-from mtqa.risk import RiskModel
 
 
 @dataclass

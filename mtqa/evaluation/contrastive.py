@@ -12,8 +12,14 @@ import numpy as np
 
 from mtqa.evaluation import ScoredView
 from mtqa.evaluation.datasets import Dataset
-from mtqa.evaluation.peers import (EMBEDDING_COSINE, HARPER_ERRORS, LM_LOGPROB, LM_MEAN_LOGPROB,
-                                   dimension_score, reference_metrics)
+from mtqa.evaluation.peers import (
+    EMBEDDING_COSINE,
+    HARPER_ERRORS,
+    LM_LOGPROB,
+    LM_MEAN_LOGPROB,
+    dimension_score,
+    reference_metrics,
+)
 from mtqa.evaluation.tables import Table
 
 

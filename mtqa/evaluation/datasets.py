@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mtqa.errors import InputError
+from mtqa.core.errors import InputError
 from mtqa.readers.table import json_objects
 
 KIND_COLUMNS: dict[str, frozenset[str]] = {

@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mtqa import __version__
-from mtqa.files import write_atomically
-from mtqa.documents import DimensionResult, Document, Issue, Segment
-from mtqa.pipeline import CHUNK_SIZE, Pipeline
+from mtqa.core.version import __version__
+from mtqa.core.documents import DimensionResult, Document, Issue, Segment
+from mtqa.core.files import write_atomically
+from mtqa.core.pipeline import CHUNK_SIZE, Pipeline
 
 SegmentDims = dict[str, DimensionResult]
 
@@ -74,8 +74,8 @@ class ModelMemos:
     """
 
     def __init__(self, pipeline: Pipeline) -> None:
-        from mtqa.embeddings import get_embedder
-        from mtqa.lm import load_causal_lm
+        from mtqa.models.embeddings import get_embedder
+        from mtqa.models.lm import load_causal_lm
 
         s = pipeline.settings
         folder = Path(s.cache_dir).expanduser() / "eval"

@@ -1,4 +1,4 @@
-"""Fit the risk model (`mtqa.risk`) on labelled dev data, and measure it on held-out folds.
+"""Fit the risk model (`mtqa.core.risk`) on labelled dev data, and measure it on held-out folds.
 
 One logistic model per comparison mode over standardised raw features (inspectable: one
 weight per named feature), fitted as a ranker and then calibrated:
@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mtqa.errors import ConfigError
+from mtqa.core.errors import ConfigError
+from mtqa.core.risk import BASE_RATE_FEATURES, FeatureWeight, LinearRiskModel, RiskModel, feature_values
 from mtqa.evaluation.datasets import Dataset
 from mtqa.evaluation.features import SegmentDims
 from mtqa.evaluation.mqm import is_major
-from mtqa.risk import BASE_RATE_FEATURES, FeatureWeight, LinearRiskModel, RiskModel, feature_values
 
 if TYPE_CHECKING:
     from mtqa.evaluation import ScoredView
@@ -165,7 +165,7 @@ def fit_view(dataset: Dataset, view: ScoredView, positions: Sequence[int],
         dims = [view.dims[p] for p in positions]
         rows = [dataset.rows[view.rows[p]] for p in positions]
         labels = np.array([is_major(row) for row in rows])
-        # A base-rate feature (mtqa.risk) enters at the calibration step only, so it cannot
+        # A base-rate feature (mtqa.core.risk) enters at the calibration step only, so it cannot
         # change the order of translations of one source.
         prior = BASE_RATE_FEATURES.get(MODE_OF_VIEW[view.name])
         ranked = [name for name in names if name != prior]

@@ -21,8 +21,14 @@ from mtqa.evaluation import ScoredView
 from mtqa.evaluation.datasets import Dataset
 from mtqa.evaluation.peers import HARPER_ERRORS, LM_LOGPROB, LM_MEAN_LOGPROB, dimension_score
 from mtqa.evaluation.spans import Span, share_caught, span_scores
-from mtqa.evaluation.stats import (bootstrap_mean_ci, grouped_kendall_tau, kendall_tau_b, pearson,
-                                   precision_recall, system_agreement)
+from mtqa.evaluation.stats import (
+    bootstrap_mean_ci,
+    grouped_kendall_tau,
+    kendall_tau_b,
+    pearson,
+    precision_recall,
+    system_agreement,
+)
 from mtqa.evaluation.tables import Table
 
 MODE_LABEL = {"mqm-source": "source", "mqm-document": "document"}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mtqa.documents import Document
+from mtqa.core.documents import Document
 from mtqa.evaluation.datasets import Dataset
 from mtqa.evaluation.features import segment
 

@@ -15,8 +15,8 @@ import re
 import sys
 from typing import Iterator, Sequence
 
-from mtqa.documents import Document
-from mtqa.errors import InputError
+from mtqa.core.documents import Document
+from mtqa.core.errors import InputError
 from mtqa.readers import po, table, text, tmx, xliff  # noqa: F401  (importing registers the readers)
 from mtqa.readers.base import (
     Reader,

@@ -6,8 +6,8 @@ import os
 from abc import ABC, abstractmethod
 from typing import Iterable
 
-from mtqa.documents import Document
-from mtqa.errors import InputError
+from mtqa.core.documents import Document
+from mtqa.core.errors import InputError
 from mtqa.readers.decoding import read_text_file
 
 

@@ -10,7 +10,7 @@ import codecs
 import re
 from typing import Iterator
 
-from mtqa.errors import InputError
+from mtqa.core.errors import InputError
 
 _BYTE_ORDER_MARKS = (
     (codecs.BOM_UTF8, "utf-8-sig"),

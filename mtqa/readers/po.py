@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from mtqa.documents import Document
-from mtqa.errors import InputError
+from mtqa.core.documents import Document
+from mtqa.core.errors import InputError
 from mtqa.readers.base import Reader, register_reader
 from mtqa.readers.decoding import decode_bytes, split_lines
 from mtqa.readers.translation import TranslationUnit, build_document, is_annotation

@@ -1,10 +1,10 @@
-"""Plain-text and Markdown documents, split into sentences by `mtqa.segmenter`."""
+"""Plain-text and Markdown documents, split into sentences by `mtqa.text.segmenter`."""
 
 from __future__ import annotations
 
-from mtqa.documents import Document
+from mtqa.core.documents import Document
 from mtqa.readers.base import Reader, register_reader
-from mtqa.segmenter import segment_text
+from mtqa.text.segmenter import segment_text
 
 
 class PlainTextReader(Reader):

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mtqa.documents import Document
-from mtqa.errors import InputError
+from mtqa.core.documents import Document
+from mtqa.core.errors import InputError
 from mtqa.readers.base import Reader, register_reader
 from mtqa.readers.inline import flatten
 from mtqa.readers.translation import TranslationUnit, build_document, is_annotation

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mtqa.documents import Document, Segment
+from mtqa.core.documents import Document, Segment
 from mtqa.readers.inline import InlineTag
 
 # How mtqa's own annotations (mtqa.annotate) begin, so that reading an annotated file does

@@ -20,7 +20,7 @@ from xml.parsers import expat
 
 import numpy as np
 
-from mtqa.errors import InputError
+from mtqa.core.errors import InputError
 from mtqa.readers.decoding import open_binary
 
 XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"

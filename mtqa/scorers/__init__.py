@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import importlib
 
-from mtqa.config import Settings
-from mtqa.errors import ConfigError
+from mtqa.core.config import Settings
+from mtqa.core.errors import ConfigError
 from mtqa.scorers.base import Scorer, registered
 
 BUILTIN_MODULES = {

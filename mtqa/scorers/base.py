@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-from mtqa.documents import DimensionResult, Segment
+from mtqa.core.documents import DimensionResult, Segment
 
 
 class Scorer(ABC):
@@ -30,7 +30,7 @@ class Scorer(ABC):
     def score(self, segments: Sequence[Segment]) -> list[DimensionResult]: ...
 
     def signature(self) -> dict[str, Any]:
-        """Every setting that affects this scorer's numbers (see `mtqa.signature`)."""
+        """Every setting that affects this scorer's numbers (see `mtqa.core.signature`)."""
         return {}
 
     def close(self) -> None:

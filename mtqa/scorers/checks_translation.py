@@ -1,7 +1,7 @@
 """The localisation QA checks (Xbench/CheckMate style), registered in `checks.CHECKS`.
 
 Inline tags, untranslated and empty targets, whitespace, URLs and e-mail addresses,
-inconsistent translations within a file, alignment gaps (see mtqa.align) and the glossary.
+inconsistent translations within a file, alignment gaps (see mtqa.text.align) and the glossary.
 Each has its own rule id; all are deterministic.
 """
 
@@ -12,12 +12,9 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from mtqa.config import Settings
-from mtqa.documents import Document, Issue, Segment
-from mtqa.glossary import Term, find_term, load_glossary
-from mtqa.language import looks_english, primary
+from mtqa.core.config import Settings
+from mtqa.core.documents import Document, Issue, Segment
 from mtqa.readers.inline import InlineTag
-from mtqa.language import dominant_script
 from mtqa.scorers.checks import (
     DIMENSION,
     PENALTY,
@@ -28,6 +25,8 @@ from mtqa.scorers.checks import (
     configured_check,
     missing_issue,
 )
+from mtqa.text.glossary import Term, find_term, load_glossary
+from mtqa.text.language import dominant_script, looks_english, primary
 
 # Rules reported by a check registered under another rule.
 PENALTY.update({"checks.tag-order": 0.1, "checks.whitespace-edges": 0.05, "checks.email-mismatch": 0.3,
@@ -232,7 +231,7 @@ def check_consistency(segment: Segment) -> CheckOutcome:
     return CheckOutcome(True, issues, {"translation_variants": len(variants)})
 
 
-# --- Alignment gaps (documents aligned by mtqa.align) ------------------------------------
+# --- Alignment gaps (documents aligned by mtqa.text.align) ------------------------------------
 
 
 @check("align.omission", penalty=0.4)

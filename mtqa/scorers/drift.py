@@ -6,7 +6,7 @@ Three modes, chosen per segment by what there is to compare with:
   cosine, sentence chrF and TER against it, plus numbers, names and negations that differ, and
   (raw only, for the risk model) the causal LM's mean log-probability of the target after it.
 - "crosslingual": a source in another language. How much of the source's content has a
-  dictionary translation in the target (`mtqa.lexicon`; built in for Chinese to English),
+  dictionary translation in the target (`mtqa.text.lexicon`; built in for Chinese to English),
   and cosine in a cross-lingual embedder when one is configured (it then gives the score);
   with neither, no score (the checks scorer still compares numbers and names).
 - "context": neither. How well the sentence fits its document: embedding similarity to its
@@ -26,16 +26,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mtqa.config import Settings
-from mtqa.documents import DimensionResult, Document, Issue, Segment
-from mtqa.embeddings import SentenceEmbedder, get_embedder
-from mtqa.language import comparison_mode, primary, source_language
-from mtqa.lexicon import Coverage, Lexicon, describe, lexicon_for
+from mtqa.core.config import Settings
+from mtqa.core.documents import DimensionResult, Document, Issue, Segment
+from mtqa.models.embeddings import SentenceEmbedder, get_embedder
 from mtqa.scorers.base import Scorer, register
-from mtqa.scorers.checks import missing_names, number_differences
+from mtqa.text.language import comparison_mode, primary, source_language
+from mtqa.text.lexicon import Coverage, Lexicon, describe, lexicon_for
+from mtqa.text.names import missing_names
+from mtqa.text.numbers import number_differences
 
 if TYPE_CHECKING:
-    from mtqa.lm import CausalLM, WordSurprisal
+    from mtqa.models.lm import CausalLM, WordSurprisal
 
 DIMENSION = "drift"
 
@@ -151,7 +152,7 @@ class DriftScorer(Scorer):
 
     @property
     def lm(self) -> CausalLM:
-        from mtqa.lm import load_causal_lm
+        from mtqa.models.lm import load_causal_lm
 
         s = self.settings
         return load_causal_lm(s.lm, s.cache_dir, s.dtype, s.device, s.batch_size)

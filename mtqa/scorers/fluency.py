@@ -19,9 +19,9 @@ from typing import Any
 
 from wordfreq import word_frequency
 
-from mtqa.config import Settings
-from mtqa.documents import DimensionResult, Issue, Segment
-from mtqa.lm import TokenScores, WordSurprisal, load_causal_lm
+from mtqa.core.config import Settings
+from mtqa.core.documents import DimensionResult, Issue, Segment
+from mtqa.models.lm import TokenScores, WordSurprisal, load_causal_lm
 from mtqa.scorers.base import Scorer, register
 
 LENGTH_PENALTY = 0.75

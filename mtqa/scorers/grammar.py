@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from mtqa.config import Settings
-from mtqa.errors import ModelError
+from mtqa.core.config import Settings
+from mtqa.core.errors import ModelError
 from mtqa.scorers.base import register
 from mtqa.scorers.grammar_common import GrammarScorer
 from mtqa.scorers.grammar_harper import HarperGrammarScorer

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from mtqa.config import Settings
-from mtqa.documents import DimensionResult, Issue, Segment
+from mtqa.core.config import Settings
+from mtqa.core.documents import DimensionResult, Issue, Segment
 from mtqa.scorers.base import Scorer
 
 DIMENSION = "grammar"

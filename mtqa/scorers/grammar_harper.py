@@ -7,8 +7,8 @@ from typing import Any
 
 import harper
 
-from mtqa.config import Settings
-from mtqa.errors import ConfigError
+from mtqa.core.config import Settings
+from mtqa.core.errors import ConfigError
 from mtqa.scorers.base import register
 from mtqa.scorers.grammar_common import Finding, GrammarScorer
 

@@ -21,8 +21,8 @@ import language_tool_python
 import requests
 from language_tool_python.exceptions import LanguageToolError
 
-from mtqa.config import Settings
-from mtqa.errors import ModelError
+from mtqa.core.config import Settings
+from mtqa.core.errors import ModelError
 from mtqa.scorers.base import register
 from mtqa.scorers.grammar_common import Finding, GrammarScorer
 

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from mtqa.errors import ConfigError, InputError
-from mtqa.files import atomic_output
-from mtqa.report import Report
+from mtqa.core.errors import ConfigError, InputError
+from mtqa.core.files import atomic_output
+from mtqa.gate.report import Report
 
 Writer = Callable[[Report, TextIO], None]
 _WRITERS: dict[str, Writer] = {}

@@ -6,8 +6,8 @@ import csv
 import json
 from typing import TextIO
 
-from mtqa.documents import DIMENSIONS
-from mtqa.report import Report
+from mtqa.core.documents import DIMENSIONS
+from mtqa.gate.report import Report
 from mtqa.writers import register_writer
 
 COLUMNS = ["file", "index", "id", "kind", "line", "column", "start", "end", "text",

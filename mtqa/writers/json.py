@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from mtqa.report import Report
+from mtqa.gate.report import Report
 from mtqa.writers import register_writer
 
 

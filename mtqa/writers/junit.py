@@ -14,8 +14,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import TextIO
 
-from mtqa.gates import Finding
-from mtqa.report import Report
+from mtqa.gate.policy import Finding
+from mtqa.gate.report import Report
 from mtqa.writers import register_writer
 
 # Characters XML 1.0 cannot carry, even escaped.

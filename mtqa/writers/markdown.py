@@ -10,8 +10,8 @@ from __future__ import annotations
 import textwrap
 from typing import TextIO
 
-from mtqa.gates import Finding
-from mtqa.report import Report
+from mtqa.gate.policy import Finding
+from mtqa.gate.report import Report
 from mtqa.writers import register_writer
 
 MAX_FINDINGS = 200

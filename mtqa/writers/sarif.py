@@ -13,9 +13,9 @@ from pathlib import PurePath
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from mtqa import __version__
-from mtqa.gates import COMBINED_RULE, MIN_SCORE_SUFFIX, Finding
-from mtqa.report import Report
+from mtqa.core.version import __version__
+from mtqa.gate.policy import COMBINED_RULE, MIN_SCORE_SUFFIX, Finding
+from mtqa.gate.report import Report
 from mtqa.writers import register_writer
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

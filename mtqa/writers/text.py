@@ -6,8 +6,8 @@ import os
 import textwrap
 from typing import TextIO
 
-from mtqa.documents import SegmentResult
-from mtqa.report import Report
+from mtqa.core.documents import SegmentResult
+from mtqa.gate.report import Report
 from mtqa.writers import register_writer
 
 COLOURS = {"fail": "\033[31m", "review": "\033[33m", "ok": "\033[32m", "skipped": "\033[2m"}

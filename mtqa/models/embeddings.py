@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from mtqa.errors import ModelError
+from mtqa.core.errors import ModelError
 
 _EMBEDDERS: dict[tuple[str, str], SentenceEmbedder] = {}
 
@@ -21,7 +21,7 @@ class SentenceEmbedder:
     """Unit-length sentence vectors from a sentence-transformers model, so dot product = cosine."""
 
     def __init__(self, name: str, device: str = "cpu", batch_size: int = 32) -> None:
-        from mtqa.models import resolve_embedder
+        from mtqa.models.sources import resolve_embedder
 
         self.name = name
         self.path = resolve_embedder(name)

@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from mtqa.errors import ConfigError
+from mtqa.core.errors import ConfigError
 
 ACTIONS = ("accept", "edit", "reject", "note")
 DB_FILE = "decisions.sqlite3"

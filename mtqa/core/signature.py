@@ -10,10 +10,10 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mtqa import __version__
+from mtqa.core.version import __version__
 
 if TYPE_CHECKING:
-    from mtqa.pipeline import Pipeline
+    from mtqa.core.pipeline import Pipeline
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mtqa import __version__
-from mtqa.documents import DocumentResult, SegmentResult
+from mtqa.core.version import __version__
+from mtqa.core.documents import DocumentResult, SegmentResult
 
 if TYPE_CHECKING:
-    from mtqa.gates import GateOutcome, GatePolicy
+    from mtqa.gate.policy import GateOutcome, GatePolicy
 
 VERDICT_RANK = {"skipped": -1, "ok": 0, "review": 1, "fail": 2}
 
@@ -23,7 +23,7 @@ class Report:
     fail_on: str = "fail"
     # Text output only: also list segments that passed.
     verbose: bool = False
-    # Rule selection, thresholds, --max-flagged and baseline (mtqa.gates); None = defaults.
+    # Rule selection, thresholds, --max-flagged and baseline (mtqa.gate.policy); None = defaults.
     policy: GatePolicy | None = None
 
     def results(self) -> Iterator[SegmentResult]:
@@ -39,7 +39,7 @@ class Report:
 
     def gate(self) -> GateOutcome:
         """The findings, each marked suppressed/baselined/blocking, and which files fail."""
-        from mtqa.gates import GatePolicy, evaluate  # gates imports this module
+        from mtqa.gate.policy import GatePolicy, evaluate  # gates imports this module
 
         return evaluate(self, self.policy or GatePolicy())
 

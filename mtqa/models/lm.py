@@ -20,8 +20,8 @@ from typing import Any
 
 import torch
 
-from mtqa.errors import ModelError
-from mtqa.models import lm_prefix_token, lm_provenance, resolve_lm
+from mtqa.core.errors import ModelError
+from mtqa.models.sources import lm_prefix_token, lm_provenance, resolve_lm
 
 # Words for word-level surprisal: letters/digits, with inner apostrophes and hyphens.
 WORD_PATTERN = re.compile(r"\w+(?:['’-]\w+)*")

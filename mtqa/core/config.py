@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mtqa.errors import ConfigError
-from mtqa.gates import validate_settings
+import tomllib
+
+from mtqa.core.errors import ConfigError
+from mtqa.gate.policy import validate_settings
 
 FAIL_ON = ("review", "fail", "never")
 GRAMMAR_BACKENDS = ("auto", "harper", "languagetool", "none")
@@ -28,12 +29,12 @@ def default_cache_dir() -> Path:
 
 @dataclass
 class Settings:
-    # Models: an alias known to mtqa.models, a local path, or a Hugging Face hub name.
+    # Models: an alias known to mtqa.models.sources, a local path, or a Hugging Face hub name.
     lm: str = "smollm2-135m"
     embedder: str = "all-minilm-l6-v2"
     # A multilingual sentence embedder for sources in other languages (none ships offline).
     crosslingual_embedder: str | None = None
-    # A bilingual dictionary for sources in other languages (mtqa.lexicon): "auto" (the
+    # A bilingual dictionary for sources in other languages (mtqa.text.lexicon): "auto" (the
     # built-in one for the language pair: CC-CEDICT for Chinese to English), "none", or a
     # CC-CEDICT or TSV file.
     lexicon: str = "auto"
@@ -55,7 +56,7 @@ class Settings:
     # Risk thresholds; None = those of the calibrated risk model.
     review_threshold: float | None = None
     fail_threshold: float | None = None
-    # A refitted risk model (JSON, see mtqa.risk); None = the one shipped in the package.
+    # A refitted risk model (JSON, see mtqa.core.risk); None = the one shipped in the package.
     risk_model: Path | None = None
     # Names a proper-noun list that grammar must not flag (one word a line).
     allow_words: list[str] = field(default_factory=list)
@@ -66,7 +67,7 @@ class Settings:
     # reported (checks.empty-target) instead of skipped.
     glossary: Path | None = None
     include_untranslated: bool = False
-    # CI gate (see mtqa.gates): rule ids or prefixes to report / leave out, minimum score per
+    # CI gate (see mtqa.gate.policy): rule ids or prefixes to report / leave out, minimum score per
     # dimension, the share of flagged segments a file may have ("5%"), accepted findings.
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)

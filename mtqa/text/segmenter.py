@@ -27,8 +27,8 @@ from typing import Iterator
 
 import pysbd
 
-from mtqa.documents import Segment, SegmentKind
-from mtqa.language import dominant_script
+from mtqa.core.documents import Segment, SegmentKind
+from mtqa.text.language import dominant_script
 
 # Whole-line patterns (case-insensitive) for page furniture: navigation, sharing widgets,
 # comment forms, cookie notices and the like. Reported, never scored.

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from mtqa.config import Settings
-from mtqa.documents import DimensionResult, Document, DocumentResult, Segment, SegmentResult
-from mtqa.errors import ConfigError
-from mtqa.risk import RiskModel
+from mtqa.core.config import Settings
+from mtqa.core.documents import DimensionResult, Document, DocumentResult, Segment, SegmentResult
+from mtqa.core.errors import ConfigError
+from mtqa.core.risk import RiskModel
+from mtqa.core.signature import Signature
 from mtqa.scorers import build_scorer
 from mtqa.scorers.base import Scorer
-from mtqa.signature import Signature
 
 # Segments scored per round: big enough for length-sorted batching, small enough for progress.
 CHUNK_SIZE = 512

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from mtqa.errors import ConfigError
-from mtqa.files import write_atomically
+from mtqa.core.errors import ConfigError
+from mtqa.core.files import write_atomically
 
 # Words at least this frequent (-ln frequency below the floor, i.e. above ~0.7%) carry no
 # weight: 的, 是, "the", "of". Chosen on MQM zh-en, where it equals a hand-made stop list.

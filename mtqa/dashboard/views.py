@@ -13,12 +13,12 @@ from typing import Any
 
 import streamlit as st
 
-from mtqa.config import load_settings
-from mtqa.dashboard_app import charts
-from mtqa.dashboard_app.loading import SAMPLE_ARTICLE, attach, read_file, read_upload, run_key, score
-from mtqa.dashboard_app.queue import FLAGGED, QueueFilter, build_queue
-from mtqa.dashboard_app.render import document_html, highlight_issues, legend_html
-from mtqa.decisions import (
+from mtqa.core.config import load_settings
+from mtqa.core.documents import DIMENSIONS, Document
+from mtqa.core.errors import MtqaError
+from mtqa.core.pipeline import Pipeline
+from mtqa.dashboard import charts
+from mtqa.dashboard.decisions import (
     Decision,
     DecisionStore,
     decisions_csv,
@@ -27,9 +27,9 @@ from mtqa.decisions import (
     edited_text,
     review_summary,
 )
-from mtqa.documents import DIMENSIONS, Document
-from mtqa.errors import MtqaError
-from mtqa.pipeline import Pipeline
+from mtqa.dashboard.loading import SAMPLE_ARTICLE, attach, read_file, read_upload, run_key, score
+from mtqa.dashboard.queue import FLAGGED, QueueFilter, build_queue
+from mtqa.dashboard.render import document_html, highlight_issues, legend_html
 
 # Set by `mtqa dashboard`: files to open at start (os.pathsep-separated) and the reviewer.
 FILES_ENV = "MTQA_DASHBOARD_FILES"

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from mtqa.documents import Document
-from mtqa.errors import InputError
-from mtqa.pipeline import Pipeline
+from mtqa.core.documents import Document
+from mtqa.core.errors import InputError
+from mtqa.core.pipeline import Pipeline
 from mtqa.readers import read_inputs
 
 SAMPLE_ARTICLE = Path(__file__).resolve().parents[2] / "fixtures" / "spun_news_article.txt"

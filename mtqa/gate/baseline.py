@@ -19,11 +19,11 @@ from collections.abc import Iterable
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
-from mtqa.errors import InputError
-from mtqa.files import atomic_output
+from mtqa.core.errors import InputError
+from mtqa.core.files import atomic_output
 
 if TYPE_CHECKING:
-    from mtqa.gates import Finding
+    from mtqa.gate.policy import Finding
 
 FORMAT_VERSION = 1
 EXCERPT_CHARS = 80

@@ -13,9 +13,9 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
-from mtqa.documents import Document, Segment
-from mtqa.errors import ConfigError, InputError
-from mtqa.gates import segment_lines
+from mtqa.core.documents import Document, Segment
+from mtqa.core.errors import ConfigError, InputError
+from mtqa.gate.policy import segment_lines
 
 # None: the whole file is new.
 ChangedLines = dict[Path, set[int] | None]

@@ -10,7 +10,7 @@ log of the length ratio) and a small price per extra sentence merged; leaving a 
 unaligned costs `SKIP_COST`. Without a usable embedder (a source in another language and
 no `crosslingual_embedder`) the dissimilarity is the length prior plus how many numbers
 and names (the anchors) the two sides do not share, plus, when a bilingual lexicon covers
-the language pair (`mtqa.lexicon`), the share of the source's content the target lacks.
+the language pair (`mtqa.text.lexicon`), the share of the source's content the target lacks.
 
 The target document's sentences of a bead become one segment whose `source` (or
 `reference`) is the bead's joined counterpart. Target sentences with no counterpart are
@@ -29,14 +29,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mtqa.config import Settings
-from mtqa.documents import Document, Segment
-from mtqa.embeddings import SentenceEmbedder, get_embedder
-from mtqa.errors import InputError
+from mtqa.core.config import Settings
+from mtqa.core.documents import Document, Segment
+from mtqa.core.errors import InputError
+from mtqa.models.embeddings import SentenceEmbedder, get_embedder
 from mtqa.readers import read_path
-from mtqa.language import LANGUAGE_OF_SCRIPT, dominant_script, looks_english, primary
-from mtqa.lexicon import Lexicon, lexicon_for
-from mtqa.scorers.checks import numbers_in
+from mtqa.text.language import LANGUAGE_OF_SCRIPT, dominant_script, looks_english, primary
+from mtqa.text.lexicon import Lexicon, lexicon_for
+from mtqa.text.numbers import numbers_in
 
 # (source sentences, target sentences) a bead may cover.
 BEADS = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (1, 0), (0, 1))

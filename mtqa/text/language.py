@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-from mtqa.documents import Segment
+from mtqa.core.documents import Segment
 
 # A text is taken as English when this share of its words are common English words.
 ENGLISH_SHARE = 0.7

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from mtqa.errors import InputError
+from mtqa.core.errors import InputError
 from mtqa.readers.decoding import read_text_file
 from mtqa.readers.xml_tree import Element, XmlSource, parse_xml
 

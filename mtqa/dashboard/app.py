@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mtqa.dashboard_app.views import page
+from mtqa.dashboard.views import page
 
 
 def main() -> None:

@@ -23,11 +23,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from mtqa.documents import DIMENSIONS, DimensionResult, Issue, Segment, SegmentResult, Verdict
-from mtqa.errors import ConfigError
-from mtqa.language import comparison_mode
+from mtqa.core.documents import DIMENSIONS, DimensionResult, Issue, Segment, SegmentResult, Verdict
+from mtqa.core.errors import ConfigError
+from mtqa.text.language import comparison_mode
 
-# Risk model per comparison mode (mtqa.language.comparison_mode).
+# Risk model per comparison mode (mtqa.text.language.comparison_mode).
 RISK_MODES = {"reference": "reference", "crosslingual": "source", "context": "document"}
 # A reason is given for a dimension whose share of what pushed the logit up is at least this.
 REASON_MIN_CONTRIBUTION = 0.35

@@ -18,13 +18,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mtqa.baseline import assign_fingerprints
-from mtqa.documents import Document, Segment, SegmentResult
-from mtqa.errors import ConfigError
-from mtqa.report import VERDICT_RANK, Report
+from mtqa.core.documents import Document, Segment, SegmentResult
+from mtqa.core.errors import ConfigError
+from mtqa.gate.baseline import assign_fingerprints
+from mtqa.gate.report import VERDICT_RANK, Report
 
 if TYPE_CHECKING:
-    from mtqa.config import Settings
+    from mtqa.core.config import Settings
 
 # First component of every rule id; `--select`/`--ignore` patterns must start with one.
 RULE_DIMENSIONS = ("fluency", "grammar", "drift", "checks", "risk")
@@ -129,7 +129,7 @@ class GatePolicy:
     ignore: tuple[str, ...] = ()
     min_scores: Mapping[str, float] = field(default_factory=dict)
     max_flagged: float | None = None
-    # Fingerprints of accepted findings (see mtqa.baseline); None = no baseline in use.
+    # Fingerprints of accepted findings (see mtqa.gate.baseline); None = no baseline in use.
     baseline: frozenset[str] | None = None
 
     @classmethod

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mtqa.errors import ModelError
+from mtqa.core.errors import ModelError
 
 
 @dataclass(frozen=True)

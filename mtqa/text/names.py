@@ -1,0 +1,36 @@
+"""Names, acronyms and codes that a translation must carry over from its source or reference."""
+
+from __future__ import annotations
+
+import re
+
+_LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.&'][A-Za-z0-9]+)*")
+_CAPITALISED = re.compile(r"(?<![\w'])([A-Z][\w]*(?:[-'][A-Z]?\w+)*)")
+
+
+def _contains_word(text: str, word: str) -> bool:
+    return re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", text, re.IGNORECASE) is not None
+
+
+def missing_names(target: str, other: str, other_is_latin: bool) -> list[str]:
+    """Names of `other` absent from the target.
+
+    In a non-Latin text every Latin-script token is a name, acronym or code (FTIR, NATO).
+    In a Latin-script reference, a capitalised word that does not start the sentence is taken
+    as a name; function words are skipped.
+    """
+    if not other_is_latin:
+        candidates = [m.group() for m in _LATIN_TOKEN.finditer(other)]
+    else:
+        candidates = [
+            m.group(1) for m in _CAPITALISED.finditer(other)
+            if m.start() > 0 and not re.search(r"[.!?:\"“«]\s*$", other[: m.start()])
+            and m.group(1).lower() not in _FUNCTION_WORDS
+        ]
+    return list(dict.fromkeys(c for c in candidates if not _contains_word(target, c)))
+
+
+_FUNCTION_WORDS = frozenset(
+    "i a an the this that these those he she it we they you his her its our their my your "
+    "and or but if in on at of to for by with from as is are was were be mr mrs ms dr".split()
+)
