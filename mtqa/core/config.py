@@ -47,7 +47,7 @@ class Settings:
     language: str = "en-US"
     # Inference
     device: str = "cpu"
-    dtype: str = "auto"  # auto = bf16 where the CPU supports it, else fp32
+    dtype: str = "auto"  # auto = fp32 on a CPU (the risk model's numbers), bf16 on a GPU that has it
     batch_size: int = 32
     threads: int | None = None
     cache_dir: Path = field(default_factory=default_cache_dir)
