@@ -13,7 +13,13 @@ from mtqa.cli import main
 from mtqa.core.config import Settings
 from mtqa.core.errors import InputError
 from mtqa.readers import read_text
-from mtqa.text.align import align, align_inputs, aligned_document, anchor_dissimilarity, read_counterpart
+from mtqa.text.align import (
+    align,
+    align_inputs,
+    aligned_document,
+    anchor_dissimilarity,
+    read_counterpart,
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SPUN = FIXTURES / "spun_news_article.txt"
@@ -151,5 +157,5 @@ def test_cli_scores_a_document_against_an_unaligned_reference(tmp_path: Path) ->
     assert segments[1]["reference"] == ("Blinken did not elaborate. Russia has moved troops into Belarus "
                                         "for exercises next month.")
     rules = {issue["rule"] for segment in segments for issue in segment["issues"]}
-    assert {"align.addition", "align.omission"} <= rules
+    assert {"checks/align-addition", "checks/align-omission"} <= rules
     assert segments[-1]["verdict"] in ("review", "fail") and segments[-1]["reference"] is None

@@ -90,7 +90,7 @@ def test_a_table_with_chinese_sources_gets_one_result_per_row_in_order(tmp_path)
     assert full["scores"]["drift"] > short["scores"]["drift"] and full["risk"] < short["risk"]
     # 2月10日 is February 10: no number finding; its content is found, so no missing terms.
     assert dated["scores"]["drift"] > 0.7 and not [i for i in dated["issues"] if i["dimension"] in ("checks", "drift")]
-    assert any(i["rule"] == "drift.source-term-missing" for i in short["issues"])
+    assert any(i["rule"] == "drift/source-term-missing" for i in short["issues"])
 
 
 def test_bad_input_is_one_line_exit_2_and_leaves_an_existing_report_alone(tmp_path, capsys) -> None:

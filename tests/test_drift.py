@@ -9,8 +9,8 @@ from mtqa.core.documents import Document, Segment
 from mtqa.core.errors import ModelError
 from mtqa.models.embeddings import SentenceEmbedder, get_embedder
 from mtqa.models.sources import resolve_embedder
-from mtqa.scorers.base import registered
 from mtqa.scorers.drift import DriftScorer, unsupported_words
+from mtqa.scorers.registry import component
 from mtqa.text.language import comparison_mode, looks_english
 
 pytestmark = pytest.mark.slow
@@ -23,7 +23,7 @@ def embedder() -> SentenceEmbedder:
 
 @pytest.fixture(scope="session")
 def scorer(embedder: SentenceEmbedder) -> DriftScorer:
-    return registered("drift")["default"](Settings())
+    return component("drift", "default").build(Settings())
 
 
 def test_resolve_embedder_finds_the_packaged_model_and_rejects_unknown_names(tmp_path) -> None:
@@ -78,8 +78,8 @@ def test_meaning_change_is_reported_with_unsupported_words(scorer) -> None:
     text = "Heavy rain flooded the village streets overnight."
     (result,) = scorer.score([Segment(text, 0, 0, len(text), reference=reference)])
     rules = [i.rule for i in result.issues]
-    assert rules[0] == "drift.meaning" and "drift.unsupported-word" in rules
-    spans = {text[i.start : i.end] for i in result.issues if i.rule == "drift.unsupported-word"}
+    assert rules[0] == "drift/meaning" and "drift/unsupported-word" in rules
+    spans = {text[i.start : i.end] for i in result.issues if i.rule == "drift/unsupported-word"}
     assert spans <= {"Heavy", "rain", "flooded", "village", "streets", "overnight"} and spans
 
 
@@ -134,7 +134,7 @@ def test_context_mode_flags_the_sentence_that_does_not_fit(scorer) -> None:
     scores = [r.score for r in results]
     off_topic = STORY.index(OFF_TOPIC)
     assert scores[off_topic] == min(scores)
-    flagged = [i for i, r in enumerate(results) if "drift.off-context" in {x.rule for x in r.issues}]
+    flagged = [i for i, r in enumerate(results) if "drift/off-context" in {x.rule for x in r.issues}]
     assert flagged == [off_topic]
     # The LM part: every result says how implausible its least plausible content word is.
     assert all(isinstance(r.raw["max_word_excess_bits"], float) for r in results)

@@ -19,7 +19,13 @@ from mtqa.core.risk import RiskModel
 from mtqa.evaluation import evaluate
 from mtqa.evaluation.datasets import load_dataset
 from mtqa.evaluation.spans import Span, share_caught, span_scores
-from mtqa.evaluation.stats import grouped_kendall_tau, kendall_tau_b, pairwise_accuracy, pearson, system_agreement
+from mtqa.evaluation.stats import (
+    grouped_kendall_tau,
+    kendall_tau_b,
+    pairwise_accuracy,
+    pearson,
+    system_agreement,
+)
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 MQM, DEMETR, BLIMP = (DATA / name for name in

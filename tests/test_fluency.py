@@ -13,7 +13,7 @@ from mtqa.core.documents import Document, Segment
 from mtqa.core.errors import ModelError
 from mtqa.models.lm import CausalLM, load_causal_lm
 from mtqa.models.sources import PROVENANCE_FILE, lm_cache_info, resolve_lm
-from mtqa.scorers import build_scorer
+from mtqa.scorers.registry import component
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +33,7 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def scorer(settings: Settings):
-    with build_scorer("fluency", "lm", settings) as fluency:
+    with component("fluency", "lm").build(settings) as fluency:
         yield fluency
 
 
@@ -84,7 +84,7 @@ def test_surprising_word_is_flagged_with_offsets(scorer, settings: Settings) -> 
     assert 1 <= len(result.issues) <= settings.fluency_spans
     top = result.issues[0]
     assert SPUN[top.start : top.end] == "difficult"
-    assert top.rule == "fluency.surprisal" and top.dimension == "fluency"
+    assert top.rule == "fluency/surprisal" and top.dimension == "fluency"
     assert top.message.startswith("“difficult” is unexpected here (surprisal ")
     assert result.raw["worst_word"] == "difficult"
 

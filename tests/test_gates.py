@@ -16,7 +16,14 @@ from mtqa.core.config import load_settings
 from mtqa.core.documents import Document, Segment
 from mtqa.core.errors import ConfigError, InputError
 from mtqa.gate.gitdiff import changed_lines, select_changed
-from mtqa.gate.policy import GatePolicy, MarkerIndex, parse_markers, parse_share, position, rule_matches
+from mtqa.gate.policy import (
+    GatePolicy,
+    MarkerIndex,
+    parse_markers,
+    parse_share,
+    position,
+    rule_matches,
+)
 
 ARTICLE = """# Report
 

@@ -13,8 +13,9 @@ from typing import Any
 
 import streamlit as st
 
+from mtqa.core.components import DIMENSIONS
 from mtqa.core.config import load_settings
-from mtqa.core.documents import DIMENSIONS, Document
+from mtqa.core.documents import Document
 from mtqa.core.errors import MtqaError
 from mtqa.core.pipeline import Pipeline
 from mtqa.dashboard import charts
@@ -27,7 +28,14 @@ from mtqa.dashboard.decisions import (
     edited_text,
     review_summary,
 )
-from mtqa.dashboard.loading import SAMPLE_ARTICLE, attach, read_file, read_upload, run_key, score
+from mtqa.dashboard.loading import (
+    SAMPLE_ARTICLE,
+    attach,
+    read_file,
+    read_upload,
+    run_key,
+    score,
+)
 from mtqa.dashboard.queue import FLAGGED, QueueFilter, build_queue
 from mtqa.dashboard.render import document_html, highlight_issues, legend_html
 
@@ -36,7 +44,6 @@ FILES_ENV = "MTQA_DASHBOARD_FILES"
 REVIEWER_ENV = "MTQA_REVIEWER"
 # Segments per page of the reading view: keeps a 1,000-sentence document responsive.
 PAGE_SIZE = 80
-FILTER_DIMENSIONS = (*DIMENSIONS, "checks")
 
 
 @st.cache_resource(show_spinner="Loading the models (once per server)…")
@@ -217,7 +224,7 @@ def queue_filter(decided: frozenset[int]) -> QueueFilter:
     columns = st.columns([2, 2, 2, 2])
     verdicts = columns[0].multiselect("Verdict", ["ok", *FLAGGED], default=list(FLAGGED),
                                      key="filter_verdicts")
-    dimensions = columns[1].multiselect("Blamed on", FILTER_DIMENSIONS, key="filter_dimensions")
+    dimensions = columns[1].multiselect("Blamed on", DIMENSIONS, key="filter_dimensions")
     min_risk = columns[2].slider("Risk at least", 0.0, 1.0, 0.0, 0.05, key="filter_min_risk")
     max_score = columns[3].slider("Lowest score at most", 0.0, 1.0, 1.0, 0.05,
                                   key="filter_max_score")

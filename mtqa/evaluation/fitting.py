@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mtqa.core.errors import ConfigError
-from mtqa.core.risk import BASE_RATE_FEATURES, FeatureWeight, LinearRiskModel, RiskModel, feature_values
+from mtqa.core.risk import BASE_RATE_FEATURES, FeatureWeight, LinearRiskModel, RiskModel, feature_values, logistic
 from mtqa.evaluation.datasets import Dataset
 from mtqa.evaluation.features import SegmentDims
 from mtqa.evaluation.mqm import is_major
@@ -176,7 +176,7 @@ def fit_view(dataset: Dataset, view: ScoredView, positions: Sequence[int],
         if MODE_OF_VIEW[view.name] == "document":
             # A short document has no context features: a segment the model knows nothing
             # about (every feature at its mean) must not be put up for review.
-            no_evidence = round(1 / (1 + math.exp(-model.bias)) + 1e-4, 4)
+            no_evidence = round(logistic(model.bias) + 1e-4, 4)
             review, fail = max(review, no_evidence), max(fail, no_evidence)
     model.review_threshold, model.fail_threshold = review, fail
     return model
