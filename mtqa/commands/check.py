@@ -72,14 +72,16 @@ def run(args: argparse.Namespace) -> int:
     documents = list(read_inputs(args.paths, input_format=args.input_format))
     if args.source or args.reference:
         documents = [align_inputs(documents, args.source, args.reference, settings)]
+    select = None
     if args.diff:  # after alignment, which needs whole documents
-        documents = select_changed(documents, changed_lines(args.diff))
+        selection = select_changed(documents, changed_lines(args.diff))
+        documents, select = selection.documents, selection.selects
     if args.annotate:
         check_annotation_target(documents, args.annotate)
-    total = sum(len(d.segments) for d in documents)
+    total = sum(select is None or select(s) for d in documents for s in d.segments)
     with Pipeline(settings) as pipeline, progress_bar(total, enabled=not args.no_progress) as tick:
         report = build_report(pipeline, documents, progress=tick, verbose=args.verbose,
-                              baseline=accepted)
+                              baseline=accepted, select=select)
     write_report(report, args.format, args.output)
     for fmt, path in args.reports:
         write_report(report, fmt, path)

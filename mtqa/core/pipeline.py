@@ -83,9 +83,13 @@ class Pipeline:
         """Risk, verdict and reasons for one segment from its dimensions' results."""
         return self.risk.combine(segment, dims, segment.language(self.settings.language))
 
-    def run(self, documents: Iterable[Document], progress: Progress | None = None) -> list[DocumentResult]:
+    def run(self, documents: Iterable[Document], progress: Progress | None = None,
+            select: Callable[[Segment], bool] | None = None) -> list[DocumentResult]:
+        """One result per segment of each document, in order. With `select`, only the segments
+        it accepts are scored and reported; the others stay in their documents as the context
+        that scorers read (`--diff`: the changed segments get the numbers of a whole-file run)."""
         documents = list(documents)
-        segments = [s for d in documents for s in d.segments]
+        segments = [s for d in documents for s in d.segments if select is None or select(s)]
         dims: list[dict[str, DimensionResult]] = []
         for start in range(0, len(segments), CHUNK_SIZE):
             chunk = segments[start:start + CHUNK_SIZE]
@@ -93,7 +97,8 @@ class Pipeline:
             if progress:
                 progress(len(chunk))
         combined = iter(self.combine(s, d) for s, d in zip(segments, dims, strict=True))
-        return [DocumentResult(doc, [next(combined) for _ in doc.segments]) for doc in documents]
+        return [DocumentResult(doc, [next(combined) for s in doc.segments if select is None or select(s)])
+                for doc in documents]
 
     def components(self) -> dict[str, dict[str, Any]]:
         """Each scorer's signature, named by its registered name unless it names itself."""
