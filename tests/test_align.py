@@ -139,7 +139,7 @@ def test_align_inputs_needs_one_text_document(tmp_path: Path) -> None:
         align_inputs([table], str(CLEAN), str(CLEAN), Settings())
 
 
-def test_cli_scores_a_document_against_an_unaligned_reference(tmp_path: Path) -> None:
+def test_cli_scores_a_document_against_an_unaligned_reference(tmp_path: Path, pinned_flags: list[str]) -> None:
     reference = tmp_path / "reference.txt"
     reference.write_text("Ukraine, meanwhile, said it was preparing for the worst and would withstand whatever "
                          "came.\n\nBlinken did not elaborate. Russia has moved troops into Belarus for exercises "
@@ -149,8 +149,9 @@ def test_cli_scores_a_document_against_an_unaligned_reference(tmp_path: Path) ->
                       "Blinken did not elaborate, but Russia has moved troops into Belarus for exercises next "
                       "month.\n\nThe weather in Lisbon was sunny and warm all week.\n", "utf-8")
     report = tmp_path / "report.json"
+    # The last sentence has no counterpart in the reference: flagged, so the gate at review fails.
     assert main(["check", str(target), "--reference", str(reference), "--no-progress", "--threads", "2",
-                 "-f", "json", "-o", str(report)]) in (0, 1)
+                 "-f", "json", "-o", str(report), "--fail-on", "review", *pinned_flags]) == 1
     segments = json.loads(report.read_text("utf-8"))["files"][0]["segments"]
     assert segments[0]["reference"].startswith("Ukraine, meanwhile")
     # The reference's two sentences are joined against the target's one.

@@ -208,8 +208,8 @@ def test_checks_scorer_uses_the_glossary_setting_and_reports_untranslated_units_
 
 
 @pytest.fixture(scope="session")
-def pipeline() -> Iterator[Pipeline]:
-    with Pipeline(Settings(threads=2, glossary=L10N / "glossary_en_de.tsv")) as loaded:
+def pipeline(pinned_settings: Settings) -> Iterator[Pipeline]:
+    with Pipeline(pinned_settings.replace(threads=2, glossary=L10N / "glossary_en_de.tsv")) as loaded:
         yield loaded
 
 
@@ -225,13 +225,14 @@ def test_xliff_through_the_pipeline(pipeline: Pipeline) -> None:
     assert not [i for i in by_id["2"].issues if i.dimension == "checks"]
 
 
-def test_cli_annotates_a_po_file_and_leaves_the_input_alone(tmp_path: Path) -> None:
+def test_cli_annotates_a_po_file_and_leaves_the_input_alone(tmp_path: Path, pinned_flags: list[str]) -> None:
     source = L10N / "messages_de.po"
     before = source.read_bytes()
     out, report = tmp_path / "annotated.po", tmp_path / "report.json"
+    # The empty and the wrongly numbered translations are flagged, so the gate at review fails.
     code = main(["check", str(source), "--annotate", str(out), "--include-untranslated", "--no-progress",
-                 "-f", "json", "-o", str(report)])
-    assert code in (0, 1)
+                 "-f", "json", "-o", str(report), "--fail-on", "review", *pinned_flags])
+    assert code == 1
     assert source.read_bytes() == before
     annotated = out.read_text("utf-8")
     assert "# mtqa: " in annotated
