@@ -123,21 +123,38 @@ STORY = [
 ]
 
 
-def test_context_mode_flags_the_sentence_that_does_not_fit(scorer) -> None:
-    document = Document("story.txt", "text")
+def text_document(name: str, sentences: list[str]) -> Document:
+    document = Document(name, "text")
     offset = 0
-    for index, sentence in enumerate(STORY):
+    for index, sentence in enumerate(sentences):
         document.add(Segment(sentence, index, offset, offset + len(sentence)))
         offset += len(sentence) + 1
-    results = scorer.score(document.segments)
+    return document
+
+
+def test_context_mode_flags_the_sentence_that_does_not_fit(scorer) -> None:
+    results = scorer.score(text_document("story.txt", STORY).segments)
     assert all(r.raw["mode"] == "context" for r in results)
     scores = [r.score for r in results]
     off_topic = STORY.index(OFF_TOPIC)
     assert scores[off_topic] == min(scores)
     flagged = [i for i, r in enumerate(results) if "drift/off-context" in {x.rule for x in r.issues}]
     assert flagged == [off_topic]
-    # The LM part: every result says how implausible its least plausible content word is.
-    assert all(isinstance(r.raw["max_word_excess_bits"], float) for r in results)
+
+
+def test_context_mode_points_at_a_word_implausible_after_the_previous_sentences(scorer) -> None:
+    """The LM part: a word swapped for one that makes no sense in the story is the most
+    surprising word of the document, and only its sentence gets the finding."""
+    mayor = 2
+    swapped = [s.replace("cut car traffic", "cut car giraffes") for s in STORY]
+    results = scorer.score(text_document("swapped.txt", swapped).segments)
+    original = scorer.score(text_document("story.txt", STORY).segments)
+    excess = [r.raw["max_word_excess_bits"] for r in results]
+    assert excess[mayor] == max(excess) and excess[mayor] > original[mayor].raw["max_word_excess_bits"] + 5
+    assert results[mayor].raw["word_z"] == min(r.raw["word_z"] for r in results)
+    [issue] = [i for i in results[mayor].issues if i.rule == "drift/implausible-word"]
+    assert swapped[mayor][issue.start:issue.end] == "giraffes"
+    assert not [i for i in original[mayor].issues if i.rule == "drift/implausible-word"]
 
 
 def test_short_documents_and_furniture_get_no_score(scorer) -> None:

@@ -218,6 +218,14 @@ def fold_of_groups(groups: Sequence[str], folds: int) -> dict[str, int]:
     return {unique[i]: n % folds for n, i in enumerate(order)}
 
 
+def fold_splits(groups: Sequence[str], folds: int) -> list[tuple[list[int], list[int]]]:
+    """(train, test) positions of each fold: test holds the positions whose group was dealt to
+    the fold, train all others, so no group is on both sides."""
+    fold_of = fold_of_groups(groups, folds)
+    return [([p for p, g in enumerate(groups) if fold_of[g] != fold],
+             [p for p, g in enumerate(groups) if fold_of[g] == fold]) for fold in range(folds)]
+
+
 def held_out_views(dataset: Dataset, views: dict[str, ScoredView], folds: int,
                    base: RiskModel, language: str) -> dict[str, ScoredView]:
     """Each fittable view's results with risk from models fitted on the other folds, over
@@ -227,11 +235,9 @@ def held_out_views(dataset: Dataset, views: dict[str, ScoredView], folds: int,
         if name not in MODE_OF_VIEW:
             continue
         groups = [group_of(dataset, row) for row in view.rows]
-        fold_of = fold_of_groups(groups, folds)
         results = list(view.results)
-        for fold in range(folds):  # each fold's segments get the model fitted without them
-            train = [p for p, g in enumerate(groups) if fold_of[g] != fold]
-            test = [p for p, g in enumerate(groups) if fold_of[g] == fold]
+        # each fold's segments get the model fitted without them
+        for fold, (train, test) in enumerate(fold_splits(groups, folds)):
             mode = MODE_OF_VIEW[name]
             models = {**base.models, mode: fit_view(dataset, view, train, list(base.models[mode].features))}
             risk = RiskModel(base.version + f"+fold{fold}", models, base.review_threshold,
