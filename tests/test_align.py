@@ -54,7 +54,8 @@ def test_headings_are_never_merged() -> None:
 
 def test_anchor_dissimilarity_uses_numbers_and_names() -> None:
     assert anchor_dissimilarity("Blinken met Lavrov in 2022.", "布林肯于2022年会见了拉夫罗夫。") == 0.0
-    assert anchor_dissimilarity("Blinken met Lavrov in 2022.", "Blinken traf Lawrow 2022.") == pytest.approx(0.6 * 2 / 4)
+    assert anchor_dissimilarity("Blinken met Lavrov in 2022.",
+                                "Blinken traf Lawrow 2022.") == pytest.approx(0.6 * 2 / 4)
     assert anchor_dissimilarity("Blinken met Lavrov in 2022.", "Nichts davon.") == pytest.approx(0.6)
     assert anchor_dissimilarity("no anchors", "keine anker") == pytest.approx(0.3)
 

@@ -66,7 +66,8 @@ PAIRS = [
 @pytest.mark.parametrize(("reference", "good", "perturbed"), PAIRS)
 def test_reference_mode_ranks_the_good_translation_higher(scorer, reference, good, perturbed) -> None:
     good_result, bad_result = scorer.score(
-        [Segment(good, 0, 0, len(good), reference=reference), Segment(perturbed, 1, 0, len(perturbed), reference=reference)]
+        [Segment(good, 0, 0, len(good), reference=reference),
+         Segment(perturbed, 1, 0, len(perturbed), reference=reference)]
     )
     assert good_result.raw["mode"] == "reference"
     assert {"cosine", "chrf", "ter"} <= set(good_result.raw)

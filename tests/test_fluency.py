@@ -137,7 +137,7 @@ def test_batching_keeps_input_order_and_scores(settings: Settings, unbatched_lm:
     single = unbatched_lm.score(texts[::-1], contexts[::-1])[::-1]
     assert [s.text for s in batched] == texts
     assert [s.context for s in batched] == contexts
-    for joint, alone in zip(batched, single):
+    for joint, alone in zip(batched, single, strict=True):
         assert joint is not alone
         assert joint.logprobs == pytest.approx(alone.logprobs, abs=2e-3)
         assert joint.end_logprob == pytest.approx(alone.end_logprob, abs=2e-3)
@@ -150,7 +150,7 @@ def test_the_output_layer_in_slices_gives_the_same_scores(settings: Settings, mo
     whole = CausalLM(settings.lm, settings.cache_dir, settings.dtype, settings.device).score(texts)
     monkeypatch.setattr(mtqa.models.lm, "HEAD_SLICE", 3)  # slices cut through every sentence
     sliced = CausalLM(settings.lm, settings.cache_dir, settings.dtype, settings.device).score(texts)
-    for a, b in zip(whole, sliced):
+    for a, b in zip(whole, sliced, strict=True):
         assert a is not b
         # Up to float rounding: a matrix product of another shape sums in another order.
         assert a.logprobs == pytest.approx(b.logprobs, abs=1e-4)

@@ -91,7 +91,8 @@ def test_tags_missing_added_and_reordered() -> None:
     added = unit("Klicken Sie hier.", "Click here.",
                  {"source_tags": source_tags, "tags": source_tags + [tag("ph", "9", "standalone", 3)]})
     issue = check_tags(added).issues[0]
-    assert (issue.rule, issue.start, issue.message) == ("checks/tag-mismatch", 3, 'tag <ph id="9"/> is not in the source')
+    assert (issue.rule, issue.start, issue.message) == (
+        "checks/tag-mismatch", 3, 'tag <ph id="9"/> is not in the source')
     reordered = unit("Klicken Sie hier.", "Click here.",
                      {"source_tags": source_tags, "tags": [source_tags[2], source_tags[0], source_tags[1]]})
     assert rules(check_tags(reordered)) == ["checks/tag-order"]

@@ -71,8 +71,8 @@ def test_markdown_document():
 @pytest.mark.parametrize(
     "encoded",
     [
-        "Hello there. Fine.".encode("utf-8"),
-        b"\xef\xbb\xbf" + "Hello there. Fine.".encode("utf-8"),
+        b"Hello there. Fine.",
+        b"\xef\xbb\xbf" + b"Hello there. Fine.",
         "Hello there. Fine.".encode("utf-16"),  # with byte-order mark
         "Hello there. Fine.".encode("utf-16-be").join([b"\xfe\xff", b""]),
     ],
