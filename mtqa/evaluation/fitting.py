@@ -96,7 +96,7 @@ def _linear_model(names: Sequence[str], means: np.ndarray, scales: np.ndarray,
                   weights: np.ndarray, bias: float) -> LinearRiskModel:
     return LinearRiskModel(float(bias), {
         name: FeatureWeight(round(float(m), 6), round(float(s), 6), round(float(w), 6))
-        for name, m, s, w in zip(names, means, scales, weights)
+        for name, m, s, w in zip(names, means, scales, weights, strict=True)
     })
 
 
@@ -156,7 +156,7 @@ def fit_view(dataset: Dataset, view: ScoredView, positions: Sequence[int],
         n = len(rows)
         model = fit_ranking([*better, *worse], [(n + i, i) for i in range(n)],
                             [False] * n + [True] * n, names)
-        serious = [d for r, d in zip(rows, worse)
+        serious = [d for r, d in zip(rows, worse, strict=True)
                    if dataset.rows[r]["severity"] in ("major", "critical")] or worse
         review, fail = choose_thresholds(risks(model, serious), risks(model, better),
                                          REVIEW_RECALL["reference"])
