@@ -15,6 +15,7 @@ from mtqa.core.documents import DimensionResult, Document, DocumentResult, Segme
 from mtqa.core.errors import ConfigError
 from mtqa.core.risk import RiskModel
 from mtqa.core.signature import Signature
+from mtqa.models.threads import set_torch_threads
 from mtqa.scorers import build_scorer
 from mtqa.scorers.base import Scorer
 
@@ -29,9 +30,9 @@ class Pipeline:
     def __init__(self, settings: Settings | None = None, risk_model: RiskModel | None = None):
         self.settings = (settings or Settings()).validate()
         if self.settings.threads:
-            import torch  # the scorers' models run on torch; its thread pool is process-wide
-
-            torch.set_num_threads(self.settings.threads)
+            # CTranslate2 takes `threads` when the LM loads; torch's pool is process-wide, and
+            # torch is set wherever it is imported (mtqa.models), not imported here for this.
+            set_torch_threads(self.settings.threads)
         self.scorers: dict[str, Scorer] = {}
         try:
             for dimension, name in self.settings.components().items():

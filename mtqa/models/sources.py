@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,21 +114,55 @@ def lm_cache_info(name: str, cache_dir: Path) -> dict[str, Any]:
 
 
 def _converted_lm(spec: GgufLM, cache_dir: Path) -> Path:
-    target = cache_dir / "models" / spec.folder
+    def convert(staging: Path) -> dict[str, Any]:
+        gguf_path = _find_gguf(spec, cache_dir)
+        _convert_gguf(gguf_path, staging)
+        return {"package": spec.package, "version": spec.version, "gguf_file": spec.gguf_file,
+                "gguf_sha256": _sha256(gguf_path)}  # fmt: skip
+
+    return _build_once(cache_dir / "models" / spec.folder, convert)
+
+
+def resolve_ct2_lm(name: str, cache_dir: Path, source: Path) -> Path:
+    """The CTranslate2 copy of the LM `name` (float32 weights; compute types are chosen at
+    load time), converted once from its transformers folder `source` into `<cache_dir>/models/`.
+    Converting needs torch and transformers; loading the copy needs neither."""
+    spec = LM_ALIASES.get(name)
+    if spec is not None:
+        folder = f"{spec.folder}-ct2"
+    else:  # a local folder or hub snapshot: named after it, keyed by its full path
+        folder = f"{Path(source).name[:40]}-{hashlib.sha256(str(source).encode()).hexdigest()[:12]}-ct2"
+
+    def convert(staging: Path) -> dict[str, Any]:
+        import ctranslate2
+        from ctranslate2.converters import TransformersConverter
+
+        try:
+            TransformersConverter(str(source), copy_files=["tokenizer.json"], low_cpu_mem_usage=True).convert(
+                str(staging), force=True)  # fmt: skip
+        except ImportError as exc:
+            raise ModelError(f"converting {name} for CTranslate2 needs torch and transformers once: {exc}") from None
+        except Exception as exc:  # unsupported architectures raise ValueError/NotImplementedError
+            raise ModelError(f"{source}: CTranslate2 cannot convert this model ({exc}); "
+                             "use lm_engine = 'torch'") from None  # fmt: skip
+        return {"engine": "ctranslate2", "ctranslate2": ctranslate2.__version__, "source": str(source),
+                **{f"source_{key}": value for key, value in lm_provenance(source).items()}}  # fmt: skip
+
+    return _build_once(Path(cache_dir) / "models" / folder, convert)
+
+
+def _build_once(target: Path, build: Callable[[Path], dict[str, Any]]) -> Path:
+    """`target`, built by `build(staging)` (which returns the provenance) unless already complete.
+
+    Built beside the target and renamed into place with the provenance file written last, so
+    an interrupted run leaves no half-written cache and a complete one is never rebuilt.
+    """
     if (target / PROVENANCE_FILE).is_file():
         return target
-    gguf_path = _find_gguf(spec, cache_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
-    # Convert beside the target and rename: an interrupted run leaves no half-written cache.
-    with tempfile.TemporaryDirectory(prefix=f".{spec.folder}-", dir=target.parent) as scratch:
-        staging = Path(scratch) / spec.folder
-        _convert_gguf(gguf_path, staging)
-        provenance = {
-            "package": spec.package,
-            "version": spec.version,
-            "gguf_file": spec.gguf_file,
-            "gguf_sha256": _sha256(gguf_path),
-        }
+    with tempfile.TemporaryDirectory(prefix=f".{target.name}-", dir=target.parent) as scratch:
+        staging = Path(scratch) / target.name
+        provenance = build(staging)
         (staging / PROVENANCE_FILE).write_text(json.dumps(provenance, indent=2), encoding="utf-8")
         if target.exists():  # a stale, incomplete copy from an older mtqa
             shutil.rmtree(target)

@@ -152,10 +152,9 @@ class DriftScorer(Scorer):
 
     @property
     def lm(self) -> CausalLM:
-        from mtqa.models.lm import load_causal_lm
+        from mtqa.models.lm import causal_lm_for
 
-        s = self.settings
-        return load_causal_lm(s.lm, s.cache_dir, s.dtype, s.device, s.batch_size)
+        return causal_lm_for(self.settings)
 
     @property
     def crosslingual(self) -> SentenceEmbedder | None:

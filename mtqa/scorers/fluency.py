@@ -21,7 +21,7 @@ from wordfreq import word_frequency
 
 from mtqa.core.config import Settings
 from mtqa.core.documents import DimensionResult, Issue, Segment
-from mtqa.models.lm import TokenScores, WordSurprisal, load_causal_lm
+from mtqa.models.lm import TokenScores, WordSurprisal, causal_lm_for
 from mtqa.scorers.base import Scorer, register
 
 LENGTH_PENALTY = 0.75
@@ -82,8 +82,7 @@ class LMFluencyScorer(Scorer):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.language = settings.language.split("-")[0].lower()
-        self.lm = load_causal_lm(settings.lm, settings.cache_dir, settings.dtype,
-                                 settings.device, settings.batch_size)  # fmt: skip
+        self.lm = causal_lm_for(settings)
 
     def signature(self) -> dict[str, Any]:
         return {
