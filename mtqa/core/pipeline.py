@@ -8,6 +8,7 @@ in chunks (models batch within a chunk), then `risk.RiskModel` combines the dime
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from mtqa.core.config import Settings
@@ -34,13 +35,21 @@ class Pipeline:
             # torch is set wherever it is imported (mtqa.models), not imported here for this.
             set_torch_threads(self.settings.threads)
         self.scorers: dict[str, Scorer] = {}
-        try:
-            for dimension, name in self.settings.components().items():
-                if name != "none":
-                    self.scorers[dimension] = build_scorer(dimension, name, self.settings)
-        except BaseException:
+        wanted = {dimension: name for dimension, name in self.settings.components().items() if name != "none"}
+        # Built side by side: loading the LM and Harper's dictionary release the GIL, so on
+        # two cores start-up takes about as long as the slower of the two, not their sum.
+        with ThreadPoolExecutor(max_workers=len(wanted) or 1) as pool:
+            futures = {dimension: pool.submit(build_scorer, dimension, name, self.settings)
+                       for dimension, name in wanted.items()}  # fmt: skip
+        failure: BaseException | None = None
+        for dimension, future in futures.items():  # in the configured order
+            try:
+                self.scorers[dimension] = future.result()
+            except BaseException as exc:  # noqa: BLE001 (re-raised below, after closing the others)
+                failure = failure or exc
+        if failure is not None:
             self.close()
-            raise
+            raise failure
         risk_model = risk_model or RiskModel.load(self.settings.risk_model)
         self.risk = risk_model.with_thresholds(self.settings.review_threshold,
                                                self.settings.fail_threshold)
