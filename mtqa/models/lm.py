@@ -39,7 +39,6 @@ import json
 import math
 import os
 import re
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,8 +48,9 @@ import numpy as np
 
 from mtqa.core.config import LM_COMPUTE_TYPES, LM_ENGINES, Settings
 from mtqa.core.errors import ModelError
-from mtqa.models.threads import import_torch
+from mtqa.models.memo import Memo
 from mtqa.models.sources import lm_prefix_token, lm_provenance, resolve_ct2_lm, resolve_lm
+from mtqa.models.threads import import_torch
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -65,7 +65,9 @@ MAX_TOKENS = 1024
 BATCH_TOKENS = 512
 # Token positions sent through the torch engine's vocabulary head at once.
 HEAD_SLICE = 256
-MEMO_SIZE = 50_000
+# Texts whose scores are kept (about 10 KB each for a 50-token sentence): a few chunks' worth
+# of a batch run (fluency and drift score each segment once or twice), so memory stays flat.
+MEMO_SIZE = 4096
 LN2 = math.log(2)
 # CTranslate2 compute types ("auto" = float32: the numbers the risk model is fitted on; the
 # float16/bfloat16 ones need a GPU or a CPU that CTranslate2 runs them on).
@@ -161,7 +163,8 @@ class CausalLM:
         self.separator = self.engine.separator
         self.separator_id = self.tokenizer.token_to_id(self.separator)
         self._decoded: dict[int, str] = {}
-        self._memo: OrderedDict[tuple[str | None, str], TokenScores] = OrderedDict()
+        # `mtqa eval` lifts the bound (memo.resize(None)) to keep a whole data set's scores.
+        self.memo: Memo[tuple[str | None, str], TokenScores] = Memo(MEMO_SIZE)
         self.memo_hits = 0
 
     def signature(self) -> dict[str, Any]:
@@ -182,12 +185,12 @@ class CausalLM:
         if len(contexts) != len(texts):
             raise ValueError("score() needs one context per text")
         keys = [(context or None, text) for context, text in zip(contexts, texts)]
-        known = [key for key in keys if self._known(key, top_k)]
-        self.memo_hits += len(known)
-        missing = list(dict.fromkeys(key for key in keys if not self._known(key, top_k)))
-        for key, scores in zip(missing, self._score_uncached(missing, top_k)):
-            self._remember(key, scores)
-        return [self._memo[key] for key in keys]
+        found = {key: scores for key in dict.fromkeys(keys) if (scores := self._recall(key, top_k)) is not None}
+        self.memo_hits += sum(key in found for key in keys)
+        missing = [key for key in dict.fromkeys(keys) if key not in found]
+        found.update(zip(missing, self._score_uncached(missing, top_k)))
+        self.memo.update((key, found[key]) for key in missing)
+        return [found[key] for key in keys]
 
     def score_variants(self, text: str, replacements: Sequence[tuple[int, int, str]],
                        context: str | None = None, top_k: int = 0) -> list[TokenScores]:  # fmt: skip
@@ -198,23 +201,17 @@ class CausalLM:
 
     def remember(self, scores: dict[tuple[str | None, str], TokenScores]) -> None:
         """Seed the memo with scores computed earlier (`mtqa eval` keeps them on disk)."""
-        for key, value in scores.items():
-            self._remember(key, value)
+        self.memo.update(scores)
 
     def memo_items(self) -> dict[tuple[str | None, str], TokenScores]:
-        return dict(self._memo)
+        return dict(self.memo)
 
-    def _known(self, key: tuple[str | None, str], top_k: int) -> bool:
-        scores = self._memo.get(key)
-        if scores is None:
-            return False
-        return not top_k or (scores.top_k is not None and all(len(p) >= top_k for p in scores.top_k))
-
-    def _remember(self, key: tuple[str | None, str], scores: TokenScores) -> None:
-        self._memo[key] = scores
-        self._memo.move_to_end(key)
-        if len(self._memo) > MEMO_SIZE:
-            self._memo.popitem(last=False)
+    def _recall(self, key: tuple[str | None, str], top_k: int) -> TokenScores | None:
+        """The memoised scores of `key` if they hold what is asked (top-k predictions included)."""
+        scores = self.memo.get_recent(key)
+        if scores is None or not top_k or (scores.top_k is not None and all(len(p) >= top_k for p in scores.top_k)):
+            return scores
+        return None
 
     def _score_uncached(self, keys: list[tuple[str | None, str]], top_k: int = 0) -> list[TokenScores]:
         encoded = [self._encode(context, text) for context, text in keys]
@@ -346,7 +343,7 @@ class TorchEngine:
             from transformers import AutoModelForCausalLM, AutoTokenizer
             from transformers.utils import logging as transformers_logging
         except ImportError:
-            raise ModelError("lm_engine = 'torch' needs torch and transformers: pip install 'mtqa[torch]'") from None
+            raise ModelError("lm_engine = 'torch' needs torch and transformers: pip install torch transformers") from None
         transformers_logging.disable_progress_bar()  # quiet by default: no "Loading weights" bar
         self.torch = torch
         self.device = device

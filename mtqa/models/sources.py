@@ -124,31 +124,47 @@ def _converted_lm(spec: GgufLM, cache_dir: Path) -> Path:
 
 
 def resolve_ct2_lm(name: str, cache_dir: Path, source: Path) -> Path:
-    """The CTranslate2 copy of the LM `name` (float32 weights; compute types are chosen at
-    load time), converted once from its transformers folder `source` into `<cache_dir>/models/`.
-    Converting needs torch and transformers; loading the copy needs neither."""
+    """The CTranslate2 copy of the LM `name` (float32 weights; the compute type is chosen at
+    load time), converted once from its transformers folder `source`."""
     spec = LM_ALIASES.get(name)
-    if spec is not None:
-        folder = f"{spec.folder}-ct2"
-    else:  # a local folder or hub snapshot: named after it, keyed by its full path
-        folder = f"{Path(source).name[:40]}-{hashlib.sha256(str(source).encode()).hexdigest()[:12]}-ct2"
+    return _ct2_copy(name, Path(source), Path(cache_dir), spec.folder if spec else Path(source).name)
+
+
+def resolve_ct2_encoder(name: str, source: str | Path, cache_dir: Path) -> Path:
+    """The CTranslate2 copy of the sentence embedder `name` (its encoder and tokenizer), converted
+    once from its sentence-transformers folder `source`."""
+    return _ct2_copy(name, Path(source), Path(cache_dir), name if name in EMBEDDER_ALIASES else Path(source).name)
+
+
+def _ct2_copy(name: str, source: Path, cache_dir: Path, label: str) -> Path:
+    """`<cache_dir>/models/<label>-<fingerprint>-ct2/`, converted once from the transformers
+    folder `source`; the fingerprint (path, names, sizes and times of its files) changes when
+    the source does (a new package version), so a stale copy is never used. Converting needs
+    torch and transformers; loading the copy needs neither."""
+    files = sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in source.iterdir() if f.is_file())
+    fingerprint = hashlib.sha256(json.dumps([str(source), files]).encode()).hexdigest()[:12]
 
     def convert(staging: Path) -> dict[str, Any]:
-        import ctranslate2
-        from ctranslate2.converters import TransformersConverter
-
         try:
-            TransformersConverter(str(source), copy_files=["tokenizer.json"], low_cpu_mem_usage=True).convert(
-                str(staging), force=True)  # fmt: skip
+            import ctranslate2
+            from ctranslate2.converters import TransformersConverter
+
+            converter = TransformersConverter(str(source), copy_files=["tokenizer.json"], low_cpu_mem_usage=True)
         except ImportError as exc:
-            raise ModelError(f"converting {name} for CTranslate2 needs torch and transformers once: {exc}") from None
+            raise ModelError(f"converting {name} for CTranslate2 needs ctranslate2, torch and transformers once "
+                             f"(pip install torch transformers): {exc}") from None  # fmt: skip
+        try:
+            converter.convert(str(staging), force=True)
+        except ImportError as exc:
+            raise ModelError(f"converting {name} for CTranslate2 needs torch and transformers once "
+                             f"(pip install torch transformers): {exc}") from None  # fmt: skip
         except Exception as exc:  # unsupported architectures raise ValueError/NotImplementedError
             raise ModelError(f"{source}: CTranslate2 cannot convert this model ({exc}); "
                              "use lm_engine = 'torch'") from None  # fmt: skip
         return {"engine": "ctranslate2", "ctranslate2": ctranslate2.__version__, "source": str(source),
                 **{f"source_{key}": value for key, value in lm_provenance(source).items()}}  # fmt: skip
 
-    return _build_once(Path(cache_dir) / "models" / folder, convert)
+    return _build_once(cache_dir / "models" / f"{label[:40]}-{fingerprint}-ct2", convert)
 
 
 def _build_once(target: Path, build: Callable[[Path], dict[str, Any]]) -> Path:
