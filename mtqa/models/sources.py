@@ -148,7 +148,9 @@ def _ct2_copy(name: str, source: Path, cache_dir: Path, label: str) -> Path:
         try:
             import ctranslate2
             from ctranslate2.converters import TransformersConverter
+            from transformers.utils import logging as transformers_logging
 
+            transformers_logging.disable_progress_bar()  # no "Loading weights" bar on stderr
             converter = TransformersConverter(str(source), copy_files=["tokenizer.json"], low_cpu_mem_usage=True)
         except ImportError as exc:
             raise ModelError(f"converting {name} for CTranslate2 needs ctranslate2, torch and transformers once "
