@@ -101,8 +101,8 @@ def profile(path: Path, threads: int) -> dict[str, float]:
 
     spent: dict[str, float] = {}
 
-    def timing(name: str, function):  # noqa: ANN001, ANN202
-        def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def timing(name: str, function):
+        def wrapper(*args, **kwargs):
             started = time.perf_counter()
             try:
                 return function(*args, **kwargs)

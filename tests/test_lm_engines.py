@@ -171,9 +171,9 @@ def test_engine_choice_and_settings_validation(monkeypatch) -> None:
     with pytest.raises(ModelError, match="lm_engine"):
         choose_engine("onnx", "auto", "cpu")
     assert Settings(lm_engine="torch").validate().lm_engine == "torch"
-    for bad, message in ((dict(lm_engine="onnx"), "lm_engine"), (dict(lm_compute="int4"), "lm_compute"),
-                         (dict(lm_engine="torch", lm_compute="int8"), "torch engine uses dtype"),
-                         (dict(threads=0), "threads")):  # fmt: skip
+    for bad, message in (({"lm_engine": "onnx"}, "lm_engine"), ({"lm_compute": "int4"}, "lm_compute"),
+                         ({"lm_engine": "torch", "lm_compute": "int8"}, "torch engine uses dtype"),
+                         ({"threads": 0}, "threads")):  # fmt: skip
         with pytest.raises(ConfigError, match=message):
             Settings(**bad).validate()
     monkeypatch.setenv("MTQA_LM_COMPUTE", "int8")

@@ -160,7 +160,7 @@ def _ct2_copy(name: str, source: Path, cache_dir: Path, label: str) -> Path:
         except ImportError as exc:
             raise ModelError(f"converting {name} for CTranslate2 needs torch and transformers once "
                              f"(pip install torch transformers): {exc}") from None  # fmt: skip
-        except Exception as exc:  # unsupported architectures raise ValueError/NotImplementedError
+        except Exception as exc:  # noqa: BLE001 (unsupported architectures raise several kinds)
             raise ModelError(f"{source}: CTranslate2 cannot convert this model ({exc}); "
                              "use lm_engine = 'torch'") from None  # fmt: skip
         return {"engine": "ctranslate2", "ctranslate2": ctranslate2.__version__, "source": str(source),

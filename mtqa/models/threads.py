@@ -19,7 +19,7 @@ def set_torch_threads(threads: int | None) -> None:
         sys.modules["torch"].set_num_threads(_threads)
 
 
-def import_torch():  # noqa: ANN201 (the torch module; annotating it would import it)
+def import_torch():  # returns the torch module (annotating it would import torch)
     """`import torch`, with the thread count set (ImportError when torch is not installed)."""
     import torch
 
