@@ -142,7 +142,7 @@ def _ct2_copy(name: str, source: Path, cache_dir: Path, label: str) -> Path:
     the source does (a new package version), so a stale copy is never used. Converting needs
     torch and transformers; loading the copy needs neither."""
     files = sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in source.iterdir() if f.is_file())
-    fingerprint = hashlib.sha256(json.dumps([str(source), files]).encode()).hexdigest()[:12]
+    fingerprint = hashlib.sha256(json.dumps([str(source.resolve()), files]).encode()).hexdigest()[:12]
 
     def convert(staging: Path) -> dict[str, Any]:
         try:
