@@ -47,7 +47,9 @@ def test_ray_engine_matches_the_local_engine(local_ray: None, tmp_path: Path) ->
         assert (other["text"], other["verdict"], other["reasons"]) == (row["text"], row["verdict"], row["reasons"])
         for column in NUMBERS:
             if column in row:
-                assert other[column] == pytest.approx(row[column], abs=1e-6), (key, column)
+                # Ray's worker runs 1 thread, the local engine 2: CTranslate2's GEMMs then sum in
+                # another order (~1e-7), which drift's within-document z-scores magnify to ~1e-6.
+                assert other[column] == pytest.approx(row[column], abs=1e-5), (key, column)
     assert on_ray.summary.counts() == local.summary.counts()
     for name in ("report.html", "summary.md", "files.csv", "segments.csv"):
         assert (tmp_path / "ray" / name).is_file()

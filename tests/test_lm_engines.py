@@ -54,7 +54,7 @@ def test_converted_copy_is_cached_with_its_provenance(ct2: CausalLM, settings: S
     path = ct2.engine.path
     assert path.parent == Path(settings.cache_dir).expanduser() / "models" and path.name.endswith("-ct2")
     provenance = json.loads((path / PROVENANCE_FILE).read_text())
-    assert provenance["engine"] == "ctranslate2" and provenance["source"] == str(ct2.path)
+    assert provenance["engine"] == "ctranslate2" and provenance["source"] == str(ct2.path.resolve())
     assert provenance["source_gguf_sha256"].startswith(ct2.signature()["lm_revision"])
     stamp = (path / PROVENANCE_FILE).stat().st_mtime_ns
     again = CausalLM(settings.lm, settings.cache_dir, engine="ctranslate2")

@@ -166,7 +166,7 @@ def _ct2_copy(name: str, source: Path, cache_dir: Path, label: str) -> Path:
         except Exception as exc:  # noqa: BLE001 (unsupported architectures raise several kinds)
             raise ModelError(f"{source}: CTranslate2 cannot convert this model ({exc}); "
                              "use lm_engine = 'torch'") from None  # fmt: skip
-        return {"engine": "ctranslate2", "ctranslate2": ctranslate2.__version__, "source": str(source),
+        return {"engine": "ctranslate2", "ctranslate2": ctranslate2.__version__, "source": str(source.resolve()),
                 **{f"source_{key}": value for key, value in lm_provenance(source).items()}}  # fmt: skip
 
     return _build_once(cache_dir / "models" / f"{label[:40]}-{fingerprint}-ct2", convert)
