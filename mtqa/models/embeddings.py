@@ -23,6 +23,7 @@ import numpy as np
 from mtqa.core.config import Settings, default_cache_dir
 from mtqa.core.errors import ModelError
 from mtqa.models.memo import Memo
+from mtqa.models.threads import ModelThread
 
 # Sentence vectors kept (1.5 KB each for 384 dimensions): a few chunks' worth of a batch run.
 MEMO_SIZE = 8192
@@ -138,8 +139,10 @@ class _CTranslate2Encoder:
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(int(config.get("max_seq_length") or 512))
+        self.thread = ModelThread("mtqa-embedder")
         try:
-            self.encoder = ctranslate2.Encoder(str(path), intra_threads=embedder.threads or os.cpu_count() or 1)
+            self.encoder = self.thread.run(ctranslate2.Encoder, str(path),
+                                           intra_threads=embedder.threads or os.cpu_count() or 1)
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"{path}: cannot load the embedder on CTranslate2: {exc}") from None
 
@@ -147,7 +150,8 @@ class _CTranslate2Encoder:
         vectors = []
         for begin in range(0, len(texts), batch_size):
             encodings = self.tokenizer.encode_batch(list(texts[begin : begin + batch_size]))
-            hidden = np.asarray(self.encoder.forward_batch([e.tokens for e in encodings]).last_hidden_state)
+            output = self.thread.run(self.encoder.forward_batch, [e.tokens for e in encodings])
+            hidden = np.asarray(output.last_hidden_state)
             for row, encoding in enumerate(encodings):
                 mean = hidden[row, : len(encoding.ids)].mean(axis=0)
                 vectors.append(mean / max(float(np.linalg.norm(mean)), 1e-12))

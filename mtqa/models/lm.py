@@ -50,7 +50,7 @@ from mtqa.core.config import LM_COMPUTE_TYPES, LM_ENGINES, Settings
 from mtqa.core.errors import ModelError
 from mtqa.models.memo import Memo
 from mtqa.models.sources import lm_prefix_token, lm_provenance, resolve_ct2_lm, resolve_lm
-from mtqa.models.threads import import_torch
+from mtqa.models.threads import ModelThread, import_torch
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -305,9 +305,11 @@ class CTranslate2Engine:
             raise ModelError(f"unknown lm_compute {compute!r}; use {', '.join(COMPUTE_TYPES)}")
         self.path = resolve_ct2_lm(name, cache_dir, source)
         self.dtype = "float32" if compute == "auto" else compute
+        self.thread = ModelThread("mtqa-lm")
         try:
-            self.generator = ctranslate2.Generator(str(self.path), device="cuda" if device.startswith("cuda") else "cpu",
-                                                   compute_type=self.dtype, intra_threads=threads or os.cpu_count() or 1)  # fmt: skip
+            self.generator = self.thread.run(ctranslate2.Generator, str(self.path),
+                                             device="cuda" if device.startswith("cuda") else "cpu",
+                                             compute_type=self.dtype, intra_threads=threads or os.cpu_count() or 1)
             self.tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
         except (RuntimeError, ValueError, OSError) as exc:  # CTranslate2 reports unsupported types as ValueError
             raise ModelError(f"{self.path}: cannot load the LM on CTranslate2 ({self.dtype}): {exc}") from None
@@ -320,11 +322,12 @@ class CTranslate2Engine:
     def predict(self, batch: list[_Encoded], top_k: int) -> list[Predicted]:
         if not top_k:
             # score_batch returns log p of tokens[1:] given the earlier ones, computed in the engine.
-            results = self.generator.score_batch([[self._vocabulary[i] for i in (*item.ids, item.end_id)]
-                                                  for item in batch], max_batch_size=0)  # fmt: skip
+            tokens = [[self._vocabulary[i] for i in (*item.ids, item.end_id)] for item in batch]
+            results = self.thread.run(self.generator.score_batch, tokens, max_batch_size=0)
             return [(np.asarray(r.log_probs[item.text_start - 1 :], dtype=np.float64), None, None)
                     for item, r in zip(batch, results)]  # fmt: skip
-        logprobs = np.asarray(self.generator.forward_batch([item.ids for item in batch], return_log_probs=True))
+        logprobs = np.asarray(self.thread.run(self.generator.forward_batch, [item.ids for item in batch],
+                                              return_log_probs=True))  # fmt: skip
         out: list[Predicted] = []
         for row, item in enumerate(batch):
             positions = np.arange(item.text_start - 1, len(item.ids))

@@ -1,13 +1,23 @@
-"""The `threads` setting for torch, which keeps one intra-op thread pool per process.
+"""Threads for the models: the `threads` setting for torch, and the one thread a CTranslate2
+model lives on.
 
-CTranslate2 takes its thread count when a model loads (`mtqa.models.lm`); torch is imported
-only by the models that run on it, so the setting is remembered and applied on that import.
+torch keeps one intra-op thread pool per process and is imported only by the models that run
+on it, so the setting is remembered and applied on that import.
+
+A CTranslate2 model is ~8x slower (CPU time) once the thread that loaded it has ended, which
+is what happens when scorers are built in a thread pool or a Streamlit rerun uses a model an
+earlier rerun loaded. `ModelThread` loads the model and runs every call on one long-lived
+thread of its own, whichever thread asks.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
+T = TypeVar("T")
 _threads: int | None = None
 
 
@@ -25,3 +35,13 @@ def import_torch():  # returns the torch module (annotating it would import torc
 
     set_torch_threads(None)
     return torch
+
+
+class ModelThread:
+    """One thread that a model is loaded on and called on; calls wait for their result."""
+
+    def __init__(self, name: str) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+
+    def run(self, function: Callable[..., T], *args: object, **kwargs: object) -> T:
+        return self._executor.submit(function, *args, **kwargs).result()
