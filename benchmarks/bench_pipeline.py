@@ -137,9 +137,12 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="also: time each scorer in-process")
     parser.add_argument("--lm-compute", default="auto", help="MTQA_LM_COMPUTE for every run (e.g. int8)")
     parser.add_argument("--bare-lm", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--profile-of", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare_lm:
         return bare_lm(args.bare_lm, args.threads)
+    if args.profile_of:
+        return print(json.dumps(profile(args.profile_of, args.threads)))
     env = {**os.environ, "MTQA_LM_COMPUTE": args.lm_compute, "HF_HUB_OFFLINE": "1",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}  # fmt: skip
     os.environ.update(env)
@@ -183,8 +186,10 @@ def main() -> None:
                     row["two_workers_peak_rss_mib_each"] = round(pair["peak_rss_mib"])
                 report[f"{name}#{repetition + 1}"] = row
                 print(f"{name} #{repetition + 1}:", row, flush=True)
-            if args.profile:
-                report[f"{name}-profile"] = profile(path, args.threads)
+            if args.profile:  # in a child: a forked child's peak RSS would include this process's
+                command = [sys.executable, __file__, "--profile-of", str(path), "--threads", str(args.threads)]
+                output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+                report[f"{name}-profile"] = json.loads(output.strip().splitlines()[-1])
                 print(f"{name} profile:", report[f"{name}-profile"], flush=True)
     print(json.dumps(report, indent=2))
 
