@@ -88,6 +88,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         import streamlit  # noqa: F401
     except ImportError:
-        raise ConfigError("the dashboard needs Streamlit: pip install 'mtqa[dashboard]'") from None
+        raise ConfigError("the dashboard needs Streamlit, which mtqa installs: pip install mtqa") from None
     paths, options = split_streamlit_options(args.paths, args.extra)
     return subprocess.call(streamlit_command(options), env=dashboard_environment(args, paths))

@@ -28,6 +28,7 @@ from mtqa.core.components import ComponentSpec, Feature, Rule, Scorer
 from mtqa.core.config import Settings
 from mtqa.core.documents import DimensionResult, Document, Issue, Segment
 from mtqa.core.risk import logistic
+from mtqa.models.memo import Memo
 from mtqa.text.language import comparison_mode, primary, source_language
 from mtqa.text.lexicon import Coverage, Lexicon, describe, lexicon_for
 from mtqa.text.names import missing_names
@@ -65,6 +66,8 @@ IMPLAUSIBLE_BITS = 0.0
 IMPLAUSIBLE_REPORTED = 2
 # Sentences before the scored one that the LM reads as context.
 LM_CONTEXT_SENTENCES = 2
+# Documents whose sentence fits are kept (bounded, so a long batch run's memory stays flat).
+DOCUMENT_FITS_KEPT = 256
 
 
 def words(text: str) -> list[tuple[str, int, int]]:
@@ -138,30 +141,29 @@ class DriftScorer(Scorer):
         # Always one reference; sacrebleu only records that on first use, and the signature
         # is needed before any scoring (mtqa batch keys its result store with it).
         self.chrf.num_refs = self.ter.num_refs = 1
-        self._fits: dict[tuple[str, str], dict[int, SentenceFit]] = {}
+        # A document's sentences are scored together (one chunk), so a few hundred suffice.
+        self._fits: Memo[tuple[str, str], dict[int, SentenceFit]] = Memo(DOCUMENT_FITS_KEPT)
 
     @property
     def embedder(self) -> SentenceEmbedder:
-        from mtqa.models.embeddings import get_embedder
+        from mtqa.models.embeddings import embedder_for
 
-        s = self.settings
-        return get_embedder(s.embedder, s.device, s.batch_size)
+        return embedder_for(self.settings)
 
     @property
     def lm(self) -> CausalLM:
-        from mtqa.models.lm import load_causal_lm
+        from mtqa.models.lm import causal_lm_for
 
-        s = self.settings
-        return load_causal_lm(s.lm, s.cache_dir, s.dtype, s.device, s.batch_size)
+        return causal_lm_for(self.settings)
 
     @property
     def crosslingual(self) -> SentenceEmbedder | None:
         s = self.settings
         if not s.crosslingual_embedder:
             return None
-        from mtqa.models.embeddings import get_embedder
+        from mtqa.models.embeddings import embedder_for
 
-        return get_embedder(s.crosslingual_embedder, s.device, s.batch_size)
+        return embedder_for(s, s.crosslingual_embedder)
 
     def score(self, segments: Sequence[Segment]) -> list[DimensionResult]:
         results: list[DimensionResult | None] = [None] * len(segments)
@@ -284,10 +286,11 @@ class DriftScorer(Scorer):
     def _document_fit(self, document: Document) -> dict[int, SentenceFit]:
         """How each sentence of `document` fits the rest (computed once per document)."""
         key = (document.path, document.content_hash)
-        if key not in self._fits:
+        fits = self._fits.get_recent(key)
+        if fits is None:
             sentences = [s for s in document.segments if s.scored and s.kind == "sentence"]
-            self._fits[key] = self._fit_sentences(sentences) if len(sentences) >= 4 else {}
-        return self._fits[key]
+            fits = self._fits[key] = self._fit_sentences(sentences) if len(sentences) >= 4 else {}
+        return fits
 
     def _fit_sentences(self, sentences: list[Segment]) -> dict[int, SentenceFit]:
         import numpy as np
