@@ -24,13 +24,14 @@ from mtqa.scorers.checks import (
     marks,
     names,
     numbers,
+    placeholders,
     tags,
     untranslated,
 )
 from mtqa.scorers.checks.base import DIMENSION, Check, CheckFunction
 
 CHECKS: tuple[Check, ...] = (
-    numbers.NUMBERS, names.NAMES, marks.BRACKETS, marks.QUOTES, length.LENGTH, tags.TAGS,
+    placeholders.PLACEHOLDERS, numbers.NUMBERS, names.NAMES, marks.BRACKETS, marks.QUOTES, length.LENGTH, tags.TAGS,
     untranslated.UNTRANSLATED_CHECK, untranslated.EMPTY, consistency.WHITESPACE, consistency.LINKS,
     consistency.CONSISTENCY, alignment.ALIGNMENT, glossary.GLOSSARY_CHECK,
 )
@@ -82,7 +83,8 @@ class ChecksScorer(Scorer):
 
 SPEC = ComponentSpec(
     DIMENSION, "default", ChecksScorer,
-    "deterministic QA checks: numbers, dates, names, tags, links, whitespace, length, consistency, glossary",
+    "deterministic QA checks: placeholders, numbers, dates, names, tags, links, whitespace, length, consistency, "
+    "glossary",
     features=(*(feature for check in CHECKS for feature in check.features),
               Feature("issues", "count", -1, "findings of every check")),
     rules=tuple(rule for check in CHECKS for rule in check.rules),

@@ -12,12 +12,25 @@ from mtqa.text.language import dominant_script
 
 # Target characters per source character, by source script, for a Latin-script target:
 # the 1st-99th percentile of WMT23 zh-en MQM and DEMETR translations, widened a little.
+# The other way round (a CJK target of an alphabetic source) the inverse range.
 LENGTH_RATIO_RANGE = {
     "han": (1.8, 6.5),
     "kana": (1.4, 5.0),
     "hangul": (1.5, 4.5),
 }
 SAME_SCRIPT_RANGE = (0.6, 1.7)
+SHORT_WIDENING = 1.0
+
+
+def ratio_range(source_script: str | None, target_script: str | None) -> tuple[float, float]:
+    """The normal range of target characters per source character for the two scripts."""
+    dense = LENGTH_RATIO_RANGE
+    if (source_script in dense) == (target_script in dense):
+        return SAME_SCRIPT_RANGE
+    if source_script in dense:
+        return dense[source_script]
+    low, high = dense[target_script or ""]
+    return round(1 / high, 3), round(1 / low, 3)
 
 
 LENGTH_RATIO = Rule(
@@ -31,8 +44,10 @@ def check_length_ratio(segment: Segment) -> CheckOutcome:
     if other is None or not other.strip() or not segment.text.strip():
         return CheckOutcome()
     ratio = len(segment.text.strip()) / len(other.strip())
-    script = dominant_script(other) if segment.source else None
-    low, high = LENGTH_RATIO_RANGE.get(script or "", SAME_SCRIPT_RANGE)
+    if segment.source:
+        low, high = ratio_range(dominant_script(other), dominant_script(segment.text))
+    else:
+        low, high = SAME_SCRIPT_RANGE
     raw: dict[str, Any] = {"length_ratio": round(ratio, 4), "length_ratio_range": [low, high],
                            "source_log_length": round(math.log(len(other.strip())), 4)}
     # Log-distance outside the normal range, 0 inside it: how abnormal the length is.
@@ -42,7 +57,10 @@ def check_length_ratio(segment: Segment) -> CheckOutcome:
     # translations of one source, shorter ones omit content).
     raw["length_log_ratio"] = round(math.log(ratio / math.sqrt(low * high)), 4)
     issues = []
-    if raw["length_ratio_excess"] > 0 and len(other.strip()) >= 8:
+    # Short strings vary more: the range is widened by SHORT_WIDENING / sqrt(characters) in log
+    # space before a finding is reported (the raw values above keep the plain range).
+    widening = SHORT_WIDENING / math.sqrt(len(other.strip()))
+    if raw["length_ratio_excess"] > widening and len(other.strip()) >= 8:
         what = "short" if ratio < low else "long"
         side = "source" if segment.source else "reference"
         issues.append(LENGTH_RATIO.at(0, len(segment.text), f"target is {what} for its {side}: {ratio:.2f} "
