@@ -35,8 +35,8 @@ from mtqa.evaluation.stats import (
     system_agreement,
 )
 from mtqa.evaluation.tables import Table
+from mtqa.evaluation.views import mode_of
 
-MODE_LABEL = {"mqm-source": "source", "mqm-document": "document"}
 # An average MQM score at which a segment counts as having a Major error (one Major = 5).
 MAJOR_MQM = 5.0
 
@@ -65,7 +65,7 @@ def metrics(dataset: Dataset, views: dict[str, ScoredView]) -> dict[str, np.ndar
     n = len(dataset.rows)
     out: dict[str, np.ndarray] = {}
     for name, view in views.items():
-        out[f"risk ({MODE_LABEL[name]} mode)"] = by_row(
+        out[f"risk ({mode_of(view)} mode)"] = by_row(
             view, lambda p, v=view: None if v.results[p].risk is None else -v.results[p].risk, n)
     source, document = views["mqm-source"], views["mqm-document"]
     for dimension in ("fluency", "grammar", "checks"):
@@ -93,7 +93,8 @@ def correlation_table(dataset: Dataset, views: dict[str, ScoredView]) -> Table:
                   "lacks (and the default embedder is English-only), so they do not apply here.")
     for name, values in metrics(dataset, views).items():
         keep = ~np.isnan(values)
-        if not keep.any():
+        if not keep.any():  # a dimension that abstains for the target language: shown as such
+            table.add(name, 0, *[float("nan")] * 2, "n/a", *[float("nan")] * 3)
             continue
         grouped, per_item = grouped_kendall_tau(values[keep], human[keep], [i for i, k in zip(items, keep) if k])
         low, high = bootstrap_mean_ci(per_item)
@@ -116,7 +117,7 @@ def verdict_table(dataset: Dataset, views: dict[str, ScoredView]) -> Table:
         flagged = precision_recall([v in ("review", "fail") for v in verdicts], major)
         ok = precision_recall([v == "ok" for v in verdicts], [not m for m in major])
         failed = precision_recall([v == "fail" for v in verdicts], major)
-        table.add(MODE_LABEL[name], len(verdicts), sum(major), verdicts.count("ok"), verdicts.count("review"),
+        table.add(mode_of(view), len(verdicts), sum(major), verdicts.count("ok"), verdicts.count("review"),
                   verdicts.count("fail"), flagged["precision"], flagged["recall"], ok["precision"],
                   ok["recall"], failed["precision"])
     return table
@@ -143,7 +144,7 @@ def span_table(dataset: Dataset, views: dict[str, ScoredView]) -> Table:
             ]
             scores = span_scores(predicted, gold)
             caught, total = share_caught(predicted, major)
-            table.add(MODE_LABEL[name], scope, scores["precision"], scores["recall"], scores["f1"],
+            table.add(mode_of(view), scope, scores["precision"], scores["recall"], scores["f1"],
                       caught / total if total else float("nan"), total)
     return table
 

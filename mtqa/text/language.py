@@ -85,3 +85,68 @@ def comparison_mode(segment: Segment, target_language: str) -> str:
     if segment.source:
         return "reference" if source_language(segment) == target_language else "crosslingual"
     return "context"
+
+
+# What language identification sets aside: markup tags, URLs, e-mail addresses, digits.
+_NOT_PROSE = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|\b(?:https?://|www\.)\S+|\S+@\S+\.\w+|\d\S*")
+
+
+def _is_code_or_name(word: str, other: str | None, position: int) -> bool:
+    """Acronyms and codes (URL, IPv4, iPhone), and capitalised words the other text also has
+    that do not start the text (Django, Lyon): the same in every language."""
+    if len(word) > 1 and (word.isupper() or any(c.isupper() for c in word[1:])):
+        return True
+    return bool(other) and word[0].isupper() and position > 0 and re.search(
+        rf"(?<!\w){re.escape(word)}(?!\w)", other or "") is not None
+
+
+def prose_words(text: str, other: str | None = None) -> list[str]:
+    """The words of `text` that say which language it is in: placeholders, markup, URLs,
+    e-mail addresses, numbers, codes and names (see `_is_code_or_name`) set aside."""
+    from mtqa.text.placeholders import detect_syntaxes, placeholders_in
+
+    spans = [(p.start, p.end) for p in placeholders_in(text, detect_syntaxes(text), conservative=True)]
+    for start, end in reversed(spans):
+        text = text[:start] + " " * (end - start) + text[end:]
+    text = _NOT_PROSE.sub(lambda m: " " * len(m.group()), text)
+    return [m.group() for m in _WORDS.finditer(text) if not _is_code_or_name(m.group(), other, m.start())]
+
+
+@lru_cache(maxsize=1)
+def _identifier():  # type: ignore[no-untyped-def]
+    # py3langid (a maintained langid.py, 97 languages, its 4 MB model in the wheel): on short UI
+    # strings it beat lingua-language-detector (96 MB) and wordfreq heuristics; see
+    # benchmarks/bench_l10n.py --langid.
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+
+
+# Codes of the identifier's languages that differ from ISO 639-1 primary subtags.
+_IDENTIFIER_CODES = {"nb": "no", "nn": "no"}
+
+
+def language_probability(words: list[str], language: str, versus: str) -> float | None:
+    """Probability that `words` are in `language` rather than in `versus` (ISO 639-1), by
+    py3langid restricted to the two; None when it does not know either language."""
+    identifier = _identifier()
+    a, b = (_IDENTIFIER_CODES.get(code, code) for code in (language, versus))
+    if a == b or a not in identifier.labels or b not in identifier.labels or not words:
+        return None
+    ranked = dict(identifier.rank(" ".join(words)))
+    total = ranked[a] + ranked[b]
+    return ranked[a] / total if total > 0 else None
+
+
+def more_frequent_in(word: str, language: str, than: str) -> float:
+    """How much more frequent (Zipf units, log10) `word` is in `language` than in `than` by
+    wordfreq; a word wordfreq does not list for `than` counts as absent there."""
+    from wordfreq import zipf_frequency
+
+    def zipf(code: str) -> float:
+        try:
+            return zipf_frequency(word.lower(), code)
+        except (LookupError, ValueError):
+            return 0.0
+
+    return zipf(language) - zipf(than)
