@@ -1,7 +1,8 @@
 """What every grammar backend shares: findings, the proper-noun filter, and the score.
 
 A backend (Harper, LanguageTool) only turns a text into `BackendMatch`es; `GrammarScorer` drops
-the ones that are names rather than errors, turns the rest into `Issue`s and scores them.
+the ones that are names rather than errors and those inside an abbreviation ("a.m." is no
+article, "e.g." no misspelling), turns the rest into `Issue`s and scores them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any, ClassVar
 from mtqa.core.components import Feature, Rule, Scorer
 from mtqa.core.config import Settings
 from mtqa.core.documents import DimensionResult, Issue, Segment
+from mtqa.text.segmenter import abbreviation_spans
 
 DIMENSION = "grammar"
 # score = exp(-SCORE_DECAY * errors per 10 words), with sentences under 10 words counted as 10
@@ -136,7 +138,9 @@ class GrammarScorer(Scorer):
     def _score_text(self, text: str) -> DimensionResult:
         with self._lock:
             findings = self._check(text)
-        kept = sorted((f for f in findings if not self.names.is_name(text, f)),
+        abbreviations = abbreviation_spans(text)
+        kept = sorted((f for f in findings if not self.names.is_name(text, f)
+                       and not any(start <= f.start and f.end <= end for start, end in abbreviations)),
                       key=lambda f: (f.start, f.end))
         score, per_10_words = grammar_score(len(kept), count_words(text))
         raw = {

@@ -110,9 +110,30 @@ def check_empty_target(segment: Segment) -> CheckOutcome:
     return CheckOutcome(True, [issue], {"empty_target": True})
 
 
+FUZZY_ENTRY = Rule(
+    "checks/fuzzy", "a unit marked as needing review (PO fuzzy, XLIFF needs-review state)", severity="major",
+    penalty=0.3,
+    explanation="gettext leaves fuzzy entries out of the compiled catalogue, so users see the source text; "
+    "XLIFF states needs-review-* and needs-translation say the same of a target. Review the translation and "
+    "clear the mark.")
+
+
+def check_fuzzy(segment: Segment) -> CheckOutcome:
+    """A unit marked fuzzy (PO) or as needing review or translation (XLIFF `state`)."""
+    state = str(segment.meta.get("state") or "")
+    if not segment.text.strip() or not (segment.meta.get("fuzzy") or state.startswith("needs-")):
+        return CheckOutcome()
+    what = "marked fuzzy" if segment.meta.get("fuzzy") else f"in state {state}"
+    return CheckOutcome(True, [FUZZY_ENTRY.at(0, len(segment.text), f"translation is {what}: needs review")],
+                        {"fuzzy": True})
+
+
 UNTRANSLATED_CHECK = Check("untranslated", (UNTRANSLATED,), (
     Feature("untranslated", "flag", -1, "the target is the source, or in the source's language"),
 ), check_untranslated)
 EMPTY = Check("empty-target", (EMPTY_TARGET,), (
     Feature("empty_target", "flag", -1, "a unit with a source and no target"),
 ), check_empty_target)
+FUZZY = Check("fuzzy", (FUZZY_ENTRY,), (
+    Feature("fuzzy", "flag", -1, "the unit is marked as needing review"),
+), check_fuzzy)
