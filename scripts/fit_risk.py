@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--demetr", type=Path, default=DATA / "demetr_dev.jsonl")
     parser.add_argument("--mqm-l10n", type=Path, default=DATA / "mqm_ende_generalmt2023.tsv",
                         help="MQM ratings of translations into a language the fluency model does not read")
+    parser.add_argument("--no-transfer", action="store_true",
+                        help="do not score the zh-en file only to measure the l10n model on another language pair")
     parser.add_argument("--modes", help=f"comma-separated modes to refit ({', '.join(TRAINING_VIEW)}; default "
                         "all); the others are kept from --output")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
@@ -62,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown mode(s) {', '.join(unknown)}; known: {', '.join(TRAINING_VIEW)}")
     paths = {"mqm": args.mqm, "demetr": args.demetr, "mqm-l10n": args.mqm_l10n}
     # zh-en is also scored for l10n, to measure the model on another language pair.
-    needed = {TRAINING_VIEW[mode][0] for mode in modes} | ({"mqm"} if "l10n" in modes else set())
+    transfer = "l10n" in modes and not args.no_transfer
+    needed = {TRAINING_VIEW[mode][0] for mode in modes} | ({"mqm"} if transfer else set())
     settings = load_settings()
     with Pipeline(settings) as pipeline:
         scored = {}
@@ -85,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             model.review_threshold, model.fail_threshold = kept.review_threshold, kept.fail_threshold
         if args.folds:
             report_held_out(fitting, args.folds, model, pipeline.settings.language)
-        if "l10n" in modes and {"mqm", "mqm-l10n"} <= set(scored):
+        if transfer and {"mqm", "mqm-l10n"} <= set(scored):
             report_transfer(scored)
     write_atomically(args.output, (json.dumps(model_to_dict(model), indent=1) + "\n").encode("utf-8"))
     print(f"wrote {args.output} ({args.version})", file=sys.stderr)
@@ -97,7 +100,10 @@ def report_held_out(scored: dict, folds: int, model: RiskModel, language: str) -
     features as `model`) fitted without the fold."""
     for dataset, views in scored.values():
         held_out = held_out_views(dataset, views, folds, model, language)
-        tables = mqm.tables(dataset, held_out) if dataset.kind == "mqm" else contrastive.demetr_tables(dataset, held_out)
+        if dataset.kind == "mqm":
+            tables = mqm.tables(dataset, held_out)
+        else:
+            tables = contrastive.demetr_tables(dataset, held_out)
         for table in tables[:2]:
             print(f"[held out, {folds} folds] " + table.format() + "\n")
 

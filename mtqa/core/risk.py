@@ -4,7 +4,8 @@ The combination is a logistic model over standardised raw features, one per comp
 (`reference`: a reference or an English source; `source`: a source in another language;
 `document`: neither; `l10n`: a source in another language and a target language the fluency
 model does not read, judged by what works in any language: checks, length against the
-source, drift where a lexicon or cross-lingual embedder covers the pair). Its parameters live in a small versioned JSON file in the package
+source, drift where a lexicon or cross-lingual embedder covers the pair). Its parameters live
+in a small versioned JSON file in the package
 (`mtqa/data/risk_model.json`), refitted by `scripts/fit_risk.py`. A feature missing for a
 segment counts as the training mean, so it adds nothing either way. Each mode may carry its
 own review/fail thresholds (chosen on its own labelled data); the file's global thresholds

@@ -188,6 +188,8 @@ def fit_view(dataset: Dataset, view: ScoredView, positions: Sequence[int],
         prior = BASE_RATE_FEATURES.get(mode)
         ranked = [name for name in names if name != prior]
         model = fit_ranking(dims, _within_item_pairs(rows), labels, ranked, prior if prior in names else None)
+        if mode == LOCALISATION_MODE:
+            model = _with_declared_directions(model, dims, _within_item_pairs(rows), labels, ranked)
         scored = risks(model, dims)
         review, fail = choose_thresholds(scored[labels], scored[~labels], REVIEW_RECALL[mode])
         if mode == "document":
@@ -201,6 +203,28 @@ def fit_view(dataset: Dataset, view: ScoredView, positions: Sequence[int],
             floor = round(model.risk(_evidence_boundary(names))[0] + 1e-4, 4)
             review, fail = max(review, floor), max(fail, floor)
     model.review_threshold, model.fail_threshold = review, fail
+    return model
+
+
+def _with_declared_directions(model: LinearRiskModel, dims: Sequence[SegmentDims], pairs: list[tuple[int, int]],
+                              labels: np.ndarray, names: list[str]) -> LinearRiskModel:
+    """The model refitted without the features whose weight contradicts their declared
+    direction (more missing numbers cannot make a translation better), until none does: each
+    weight then says what a person checking the feature expects. Dropped ones keep weight 0."""
+    from mtqa.core.components import features_of
+    from mtqa.scorers.registry import components
+
+    direction = {name: feature.direction for name, feature in features_of(components().values()).items()}
+    kept = list(names)
+    while True:
+        wrong = [name for name in kept if direction.get(name, 0) * model.features[name].weight > 0]
+        if not wrong or len(wrong) == len(kept):
+            break
+        kept = [name for name in kept if name not in wrong]
+        model = fit_ranking(dims, pairs, labels, kept)
+    for name in names:
+        if name not in model.features:
+            model.features[name] = FeatureWeight(0.0, 1.0, 0.0)
     return model
 
 

@@ -64,7 +64,7 @@ def metrics(dataset: Dataset, views: dict[str, ScoredView]) -> dict[str, np.ndar
     """Name -> quality per row (higher = better) for mtqa and its peers."""
     n = len(dataset.rows)
     out: dict[str, np.ndarray] = {}
-    for name, view in views.items():
+    for view in views.values():
         out[f"risk ({mode_of(view)} mode)"] = by_row(
             view, lambda p, v=view: None if v.results[p].risk is None else -v.results[p].risk, n)
     source, document = views["mqm-source"], views["mqm-document"]
@@ -111,7 +111,7 @@ def verdict_table(dataset: Dataset, views: dict[str, ScoredView]) -> Table:
                    "flagged recall", "ok precision", "ok recall", "fail precision"],
                   note="flagged = review or fail; ok precision = share of ok segments with no Major "
                   "error; ok recall = share of segments without a Major error that are ok.")
-    for name, view in views.items():
+    for view in views.values():
         major = [is_major(dataset.rows[r]) for r in view.rows]
         verdicts = [result.verdict for result in view.results]
         flagged = precision_recall([v in ("review", "fail") for v in verdicts], major)
@@ -129,7 +129,7 @@ def span_table(dataset: Dataset, views: dict[str, ScoredView]) -> Table:
                   note="Predicted: the character spans of mtqa's issues; gold: every rater's error "
                   "spans (omissions have no span and are left out). A Major span is caught when an "
                   "issue overlaps it.")
-    for name, view in views.items():
+    for view in views.values():
         gold, major = [], []
         for row in view.rows:
             errors = [e for e in errors_of(dataset.rows[row]) if e["end"] > e["start"]]

@@ -10,7 +10,8 @@ Plural entries: `msgstr[0]` is compared with `msgid` and the other forms with `m
 in a language with one form (`nplurals=1`) that form serves every count, so it is compared
 with `msgid_plural`. `meta["plural"]` records the form, both msgids, and whether the header's
 `Plural-Forms` expression selects the form for a single count only (the form for n = 1 may
-spell the number out instead of printing it, as `msgfmt --check-format` allows). A `.pot`
+spell the number out instead of printing it, as `msgfmt --check-format` allows), and how many
+forms the entry has against the header's `nplurals` (checks/plural-forms reports a mismatch). A `.pot`
 file, or one whose every msgstr is empty, is a template (`Document.meta["template"]`).
 """
 
@@ -214,13 +215,6 @@ def _units(po: PoFile) -> list[TranslationUnit]:
     for position, entry in enumerate(po.entries):
         if not entry.msgid and entry.msgctxt is None:
             continue  # the header
-        if entry.msgid_plural is not None and nplurals and len(entry.msgstr) not in (1, nplurals) and any(
-            entry.msgstr.values()
-        ):
-            raise InputError(
-                f"{po.name}:{entry.first_line + 1}: plural entry has {len(entry.msgstr)} msgstr forms, "
-                f"but the header's Plural-Forms says nplurals={nplurals}"
-            )
         for form in sorted(entry.msgstr):
             one_form = nplurals == 1 or len(entry.msgstr) == 1
             source = entry.msgid if entry.msgid_plural is None or form == 0 and not one_form else entry.msgid_plural
@@ -235,7 +229,8 @@ def _units(po: PoFile) -> list[TranslationUnit]:
                 unit.meta["context"] = entry.msgctxt
             if entry.msgid_plural is not None:
                 unit.meta["plural"] = {"form": form, "msgid": entry.msgid, "msgid_plural": entry.msgid_plural,
-                                       "single_count": form in single and not one_form}
+                                       "single_count": form in single and not one_form, "forms": len(entry.msgstr),
+                                       "nplurals": nplurals}
             units.append(unit)
     return units
 
@@ -252,7 +247,8 @@ class PoReader(Reader):
     def document(self, po: PoFile) -> Document:
         units = _units(po)
         template = po.name.lower().endswith(".pot") or not any((u.target or "").strip() for u in units)
-        return build_document(po.name, self.format, units, po.header.get("x-source-language"),
+        # msgids are in English unless the header says otherwise (the gettext convention).
+        return build_document(po.name, self.format, units, po.header.get("x-source-language") or "en",
                               po.header.get("language") or None, template=template)
 
 

@@ -1,8 +1,9 @@
 """XLIFF 1.2 (also 1.1, and Trados/Phrase variants .sdlxliff/.mxliff) and XLIFF 2.0/2.1.
 
 One segment per `<trans-unit>` (1.x; per `<mrk mtype="seg">` when a `<seg-source>` splits
-the unit) or per `<segment>` (2.x). Units marked translate="no" are left out. A file without any `<target>` is a template
-(`Document.meta["template"]`): its untranslated units are not reported. Notes written
+the unit) or per `<segment>` (2.x). Units marked translate="no" are left out. A file without
+any `<target>` is a template (`Document.meta["template"]`): its untranslated units are not
+reported. Notes written
 by mtqa itself (from="mtqa" / category="mtqa", see mtqa.annotate) are not read as notes.
 """
 

@@ -100,15 +100,28 @@ def _is_code_or_name(word: str, other: str | None, position: int) -> bool:
         rf"(?<!\w){re.escape(word)}(?!\w)", other or "") is not None
 
 
-def prose_words(text: str, other: str | None = None) -> list[str]:
-    """The words of `text` that say which language it is in: placeholders, markup, URLs,
-    e-mail addresses, numbers, codes and names (see `_is_code_or_name`) set aside."""
+_MARKUP = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
+_DOTTED = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}")
+
+
+def without_code(text: str) -> str:
+    """`text` with its placeholders (as `detect_syntaxes` finds them) and markup tags blanked
+    out, offsets kept: what a reader of the formatted string sees of it."""
     from mtqa.text.placeholders import detect_syntaxes, placeholders_in
 
-    spans = [(p.start, p.end) for p in placeholders_in(text, detect_syntaxes(text), conservative=True)]
-    for start, end in reversed(spans):
-        text = text[:start] + " " * (end - start) + text[end:]
-    text = _NOT_PROSE.sub(lambda m: " " * len(m.group()), text)
+    if not any(c in text for c in "%{$<"):
+        return text
+    for p in reversed(placeholders_in(text, detect_syntaxes(text), conservative=True)):
+        text = text[:p.start] + " " * (p.end - p.start) + text[p.end:]
+    return _MARKUP.sub(lambda m: " " * len(m.group()), text)
+
+
+def prose_words(text: str, other: str | None = None) -> list[str]:
+    """The words of `text` that say which language it is in: placeholders, markup, URLs,
+    e-mail addresses, numbers, abbreviations (a.m.), codes and names (see `_is_code_or_name`)
+    set aside."""
+    text = _DOTTED.sub(lambda m: " " * len(m.group()), _NOT_PROSE.sub(lambda m: " " * len(m.group()),
+                                                                      without_code(text)))
     return [m.group() for m in _WORDS.finditer(text) if not _is_code_or_name(m.group(), other, m.start())]
 
 
@@ -138,15 +151,17 @@ def language_probability(words: list[str], language: str, versus: str) -> float 
     return ranked[a] / total if total > 0 else None
 
 
-def more_frequent_in(word: str, language: str, than: str) -> float:
-    """How much more frequent (Zipf units, log10) `word` is in `language` than in `than` by
-    wordfreq; a word wordfreq does not list for `than` counts as absent there."""
+def word_zipf(word: str, language: str) -> float:
+    """The word's frequency in `language` on wordfreq's Zipf scale (log10 per billion words);
+    0 where wordfreq has no list for the language (or lacks its tokenizer, MeCab)."""
     from wordfreq import zipf_frequency
 
-    def zipf(code: str) -> float:
-        try:
-            return zipf_frequency(word.lower(), code)
-        except (LookupError, ValueError):
-            return 0.0
+    try:
+        return zipf_frequency(word.lower(), language)
+    except (LookupError, ValueError, ImportError):
+        return 0.0
 
-    return zipf(language) - zipf(than)
+
+def more_frequent_in(word: str, language: str, than: str) -> float:
+    """How much more frequent (Zipf units, log10) `word` is in `language` than in `than`."""
+    return word_zipf(word, language) - word_zipf(word, than)

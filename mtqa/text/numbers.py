@@ -41,9 +41,11 @@ _NUMBER_WORDS = {
     "七": 7, "八": 8, "九": 9, "十": 10, "百": 100,
     **{ordinal: number for number, ordinal in enumerate(
         "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split(), 1)},
-    # Month names: "2月10日" is "February 10".
+    # Month names and their abbreviations: "2月10日" is "February 10", "10月" "Oct.".
     **{month: number for number, month in enumerate(
         "january february march april may june july august september october november december".split(), 1)},
+    **{month: number for number, month in enumerate("jan feb mar apr _ jun jul aug sep oct nov dec".split(), 1)},
+    "sept": 9,
 }
 
 

@@ -312,8 +312,8 @@ def _repair(block: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return repaired
 
 
-_ABBREVIATION = re.compile(r"(?<![\w.])(?:(?:[A-Za-z]\.){2,}|et al\.|(?:%s)\.)" % "|".join(
-    re.escape(a) for a in sorted(NON_FINAL_ABBREVIATIONS, key=len, reverse=True)), re.IGNORECASE)
+_KNOWN_ABBREVIATIONS = "|".join(re.escape(a) for a in sorted(NON_FINAL_ABBREVIATIONS, key=len, reverse=True))
+_ABBREVIATION = re.compile(rf"(?<![\w.])(?:(?:[A-Za-z]\.){{2,}}|et al\.|(?:{_KNOWN_ABBREVIATIONS})\.)", re.IGNORECASE)
 
 
 def abbreviation_spans(text: str) -> list[tuple[int, int]]:

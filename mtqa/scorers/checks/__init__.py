@@ -25,13 +25,15 @@ from mtqa.scorers.checks import (
     names,
     numbers,
     placeholders,
+    plurals,
     tags,
     untranslated,
 )
 from mtqa.scorers.checks.base import DIMENSION, Check, CheckFunction
 
 CHECKS: tuple[Check, ...] = (
-    placeholders.PLACEHOLDERS, numbers.NUMBERS, names.NAMES, marks.BRACKETS, marks.QUOTES, length.LENGTH, tags.TAGS,
+    placeholders.PLACEHOLDERS, plurals.PLURALS, numbers.NUMBERS, names.NAMES, marks.BRACKETS, marks.QUOTES,
+    length.LENGTH, tags.TAGS,
     untranslated.UNTRANSLATED_CHECK, untranslated.EMPTY, untranslated.FUZZY, consistency.WHITESPACE, consistency.LINKS,
     consistency.CONSISTENCY, alignment.ALIGNMENT, glossary.GLOSSARY_CHECK,
 )

@@ -19,8 +19,9 @@ def mark_kind(char: str) -> str:
 
 
 # Quotation styles of other languages: „…“ (German, Czech), „…” (Polish, Hungarian, Romanian),
-# »…« (German, Danish, Swedish »…»): each opener with the closers it takes.
-_LOW_AND_REVERSED = {"„": "“”", "»": "«»"}
+# »…« (German, Danish, Swedish »…»), ”…“ (Arabic, Persian, Hebrew: mirrored in the stored
+# order): each opener with the closers it takes.
+_LOW_AND_REVERSED = {"„": "“”", "»": "«»", "”": "“"}
 
 
 def unbalanced_marks(text: str) -> list[tuple[int, str]]:
@@ -31,7 +32,8 @@ def unbalanced_marks(text: str) -> list[tuple[int, str]]:
         top = stack[-1][1] if stack else ""
         if top in _LOW_AND_REVERSED and char in _LOW_AND_REVERSED[top]:
             stack.pop()
-        elif char == "„" or char == "»" and "«" not in text[:position]:
+        elif char == "„" or char == "»" and "«" not in text[:position] or char == "”" and "“" in text[position:] \
+                and "“" not in text[:position]:
             stack.append((position, char))
         elif char in _PAIRS and not (char == "“" and top == "“"):
             stack.append((position, char))

@@ -4,15 +4,16 @@ What says which language a string is in are its words once placeholders, markup,
 numbers, codes and names are set aside (`mtqa.text.language.prose_words`): "Sortierung:
 %(priority_number)s" is German, "OK", "IPv6", "%(name)s" and "Django" are in no language.
 
-- Identical to the source (after that stripping): reported, unless the words are as much the
-  target language's as the source's ("Filter", "Text", "August" in German; "Total" in Spanish;
-  names of languages and products): a single word must be over IDENTICAL_WORD_MARGIN Zipf
-  units (a factor of 20) more frequent in the source language than in the target language
+- Identical to the source (after that stripping): reported, unless its words are names (a
+  capitalised word rarer than NAME_ZIPF in the source language: Kannada, Interlingua, Udmurt)
+  or as much the target language's as the source's ("Filter", "Text", "August" in German;
+  "Total" in Spanish): a single word must be over IDENTICAL_WORD_MARGIN Zipf
+  unit (a factor of 10) more frequent in the source language than in the target language
   (wordfreq), a longer string must have a word over IDENTICAL_PHRASE_MARGIN.
 - Different from the source but still in its language: with both languages known, at least
   MIN_WORDS words, and py3langid (restricted to the two languages) at least
   SOURCE_LANGUAGE_PROBABILITY sure; or, for a target language written in another script,
-  the target in the source's script.
+  no word of the target in that script.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from mtqa.text.language import (
     primary,
     prose_words,
     source_language,
+    word_zipf,
 )
 
 # The script a target language is written in, where that is not the Latin alphabet.
@@ -36,7 +38,9 @@ LANGUAGE_SCRIPTS = {
     "fa": "arabic", "ur": "arabic", "he": "hebrew", "hi": "devanagari", "mr": "devanagari", "ne": "devanagari",
     "th": "thai", "ka": "georgian", "hy": "armenian", "bn": "bengali", "ta": "tamil", "te": "telugu",
 }
-IDENTICAL_WORD_MARGIN = 1.3
+# A capitalised word rarer than this (Zipf) in the source language is taken for a name.
+NAME_ZIPF = 2.5
+IDENTICAL_WORD_MARGIN = 1.0
 IDENTICAL_PHRASE_MARGIN = 1.0
 MIN_WORDS = 2
 SOURCE_LANGUAGE_PROBABILITY = 0.9
@@ -47,6 +51,11 @@ def _identical_is_untranslated(words: list[str], source_lang: str, target_lang: 
     both languages (see the module docstring)."""
     if not target_lang or not source_lang or target_lang == source_lang:
         return bool(words)
+    words = [w for w in words if not (w[0].isupper() and word_zipf(w, source_lang) < NAME_ZIPF)]
+    if not words:
+        return False  # names (of languages, places, products) only
+    if LANGUAGE_SCRIPTS.get(target_lang, "latin") != dominant_script(" ".join(words)):
+        return True  # a Japanese, Russian... target is not written in the source's letters
     margin = IDENTICAL_WORD_MARGIN if len(words) == 1 else IDENTICAL_PHRASE_MARGIN
     return any(more_frequent_in(word, source_lang, target_lang) >= margin for word in words)
 
@@ -55,10 +64,11 @@ def _still_in_source_language(segment: Segment, source_lang: str, target_lang: s
     if not target_lang or not source_lang or source_lang == target_lang:
         return False
     expected_script = LANGUAGE_SCRIPTS.get(target_lang, "latin")
-    script = dominant_script(segment.text)
     words = prose_words(segment.text, segment.source)
-    if script not in (None, expected_script):
-        return bool(words) and script == dominant_script(segment.source or "")
+    if expected_script != "latin":
+        # A target that has any of its own script is translated, if only in part ("Django 文档").
+        return bool(words) and not any(dominant_script(w) == expected_script for w in words) and \
+            dominant_script(" ".join(words)) == dominant_script(segment.source or "")
     if len(words) < MIN_WORDS:
         return False
     probability = language_probability(words, source_lang, target_lang)
