@@ -37,6 +37,20 @@ def looks_english(text: str) -> bool:
     return english_share(text) >= ENGLISH_SHARE
 
 
+# The script a language is written in, where that is not the Latin alphabet.
+LANGUAGE_SCRIPTS = {
+    "zh": "han", "ja": "kana", "ko": "hangul", "ru": "cyrillic", "uk": "cyrillic", "bg": "cyrillic",
+    "sr": "cyrillic", "mk": "cyrillic", "be": "cyrillic", "kk": "cyrillic", "el": "greek", "ar": "arabic",
+    "fa": "arabic", "ur": "arabic", "he": "hebrew", "hi": "devanagari", "mr": "devanagari", "ne": "devanagari",
+    "th": "thai", "ka": "georgian", "hy": "armenian", "bn": "bengali", "ta": "tamil", "te": "telugu",
+}
+
+
+def script_of_language(language: str | None) -> str | None:
+    """The script a language (ISO 639-1) is written in, None when unknown."""
+    return LANGUAGE_SCRIPTS.get(language, "latin") if language else None
+
+
 # Languages told apart by script alone, for a source whose file declares none.
 LANGUAGE_OF_SCRIPT = {"han": "zh", "kana": "ja", "hangul": "ko"}
 

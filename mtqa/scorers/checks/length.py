@@ -8,7 +8,7 @@ from typing import Any
 from mtqa.core.components import Feature, Rule
 from mtqa.core.documents import Segment
 from mtqa.scorers.checks.base import Check, CheckOutcome, comparison_text
-from mtqa.text.language import dominant_script, without_code
+from mtqa.text.language import dominant_script, primary, script_of_language, without_code
 
 # Target characters per source character, by source script, for a Latin-script target:
 # the 1st-99th percentile of WMT23 zh-en MQM and DEMETR translations, widened a little.
@@ -61,7 +61,11 @@ def check_length_ratio(segment: Segment) -> CheckOutcome:
         return CheckOutcome()
     ratio = len(text) / len(other)
     if segment.source:
-        low, high = ratio_range(dominant_script(other), dominant_script(text))
+        # The file's target language says its script better than the text, which may hold
+        # Latin-script names and terms ("Django 文档").
+        document = segment.document
+        target_script = script_of_language(primary(document and document.target_lang)) or dominant_script(text)
+        low, high = ratio_range(dominant_script(other), target_script)
     else:
         low, high = SAME_SCRIPT_RANGE
     raw: dict[str, Any] = {"length_ratio": round(ratio, 4), "length_ratio_range": [low, high],
@@ -78,7 +82,7 @@ def check_length_ratio(segment: Segment) -> CheckOutcome:
     if (low, high) != SAME_SCRIPT_RANGE:
         typical = 0.0
     else:
-        typical = TYPICAL_LOG_RATIO_OF_SCRIPT.get(dominant_script(text) or "", TYPICAL_LOG_RATIO)
+        typical = TYPICAL_LOG_RATIO_OF_SCRIPT.get(target_script or "", TYPICAL_LOG_RATIO)
     raw["length_evidence"] = round((raw["length_log_ratio"] - typical) * source_chars / (source_chars + SHRINK_CHARS),
                                    4)
     issues = []

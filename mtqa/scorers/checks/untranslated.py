@@ -22,6 +22,7 @@ from mtqa.core.components import Feature, Rule
 from mtqa.core.documents import Segment
 from mtqa.scorers.checks.base import Check, CheckOutcome, missing
 from mtqa.text.language import (
+    LANGUAGE_SCRIPTS,
     dominant_script,
     language_probability,
     more_frequent_in,
@@ -31,13 +32,6 @@ from mtqa.text.language import (
     word_zipf,
 )
 
-# The script a target language is written in, where that is not the Latin alphabet.
-LANGUAGE_SCRIPTS = {
-    "zh": "han", "ja": "kana", "ko": "hangul", "ru": "cyrillic", "uk": "cyrillic", "bg": "cyrillic",
-    "sr": "cyrillic", "mk": "cyrillic", "be": "cyrillic", "kk": "cyrillic", "el": "greek", "ar": "arabic",
-    "fa": "arabic", "ur": "arabic", "he": "hebrew", "hi": "devanagari", "mr": "devanagari", "ne": "devanagari",
-    "th": "thai", "ka": "georgian", "hy": "armenian", "bn": "bengali", "ta": "tamil", "te": "telugu",
-}
 # A capitalised word rarer than this (Zipf) in the source language is taken for a name.
 NAME_ZIPF = 2.5
 IDENTICAL_WORD_MARGIN = 1.0
