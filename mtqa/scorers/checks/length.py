@@ -67,7 +67,7 @@ def check_length_ratio(segment: Segment) -> CheckOutcome:
         target_script = script_of_language(primary(document and document.target_lang)) or dominant_script(text)
         low, high = ratio_range(dominant_script(other), target_script)
     else:
-        low, high = SAME_SCRIPT_RANGE
+        low, high, target_script = *SAME_SCRIPT_RANGE, dominant_script(text)
     raw: dict[str, Any] = {"length_ratio": round(ratio, 4), "length_ratio_range": [low, high],
                            "source_log_length": round(math.log(len(other.strip())), 4)}
     # Log-distance outside the normal range, 0 inside it: how abnormal the length is.
