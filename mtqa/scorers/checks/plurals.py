@@ -20,7 +20,7 @@ def check_plural_forms(segment: Segment) -> CheckOutcome:
     if not plural or not plural.get("nplurals") or plural["form"] != 0:
         return CheckOutcome()
     forms, nplurals = plural["forms"], plural["nplurals"]
-    if forms == nplurals or forms == 1:  # one form: a language without plural forms, or the template's
+    if forms == nplurals:
         return CheckOutcome(True, [], {"plural_forms_differing": 0})
     what = "missing: those counts show the source text" if forms < nplurals else "beyond it are never shown"
     # Extra forms are harmless at run time: minor; missing ones lose translations: major.
