@@ -180,7 +180,8 @@ def base_id(segment_id: str) -> str:
 def run(args: argparse.Namespace) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench_l10n-"))
     wheel = Path(args.wheel) if args.wheel else wheel_of(args.project, Path(args.download_dir))
-    include = tuple(args.include) if args.include else PROJECT_PATHS.get(args.project, ())
+    project = wheel.name.split("-")[0].lower() if args.wheel else args.project
+    include = tuple(args.include) if args.include else PROJECT_PATHS.get(project, ())
     found = catalogues(wheel, include, tuple(args.languages.split(",")), work / "original")
     if not found:
         print(f"no catalogues of {args.languages} in {wheel.name}", file=sys.stderr)

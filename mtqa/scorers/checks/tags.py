@@ -44,10 +44,18 @@ TAG_ORDER = Rule(
 _MARKUP = re.compile(r"<(?P<close>/)?(?P<name>[A-Za-z][\w:-]*)(?:\s[^<>]*?)?(?P<empty>/)?>")
 
 
+# HTML elements; other <words> count as tags only with an attribute (`<x-icon name="y">`) or
+# closed (`<br/>`), as UI text also writes "<original entry>" for something to fill in.
+HTML_ELEMENTS = frozenset("""a abbr b bdi bdo big blockquote br button caption cite code dd del details dfn div dl
+    dt em font footer h1 h2 h3 h4 h5 h6 header hr i img input ins kbd label li mark ol option p pre q s samp
+    section select small span strike strong sub summary sup table tbody td th thead time tr tt u ul var wbr""".split())
+
+
 def markup_tags(text: str) -> list[InlineTag]:
     """Tags written in `text`, as inline tags at their offsets."""
     return [InlineTag(m["name"].lower(), "", "close" if m["close"] else "standalone" if m["empty"] else "open",
-                      m.start(), m.end()) for m in _MARKUP.finditer(text)]
+                      m.start(), m.end()) for m in _MARKUP.finditer(text)
+            if m["name"].lower() in HTML_ELEMENTS or m["empty"] or "=" in m.group()]
 
 
 def check_tags(segment: Segment) -> CheckOutcome:
