@@ -29,7 +29,7 @@ in the source (`message_format_problems`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 SYNTAXES = ("printf", "python", "brace", "double-brace", "dollar-brace", "qt")
@@ -171,7 +171,7 @@ def detect_syntaxes(source: str, excluded: Iterable[str] = ()) -> frozenset[str]
     if _DOLLAR_BRACE.search(source):
         found.add("dollar-brace")
     rest = _DOLLAR_BRACE.sub("", _DOUBLE_BRACE.sub("", source))
-    if any(p.syntax == "brace" for p in _brace_fields(rest, 0)):
+    if any(p.syntax == "brace" for p in _brace_fields(rest)):
         found.add("brace")
     if not found & {"printf", "python"} and _QT.search(source):
         found.add("qt")
@@ -201,7 +201,7 @@ def placeholders_in(text: str, syntaxes: Iterable[str], conservative: bool = Fal
             if free(m.start(), m.end()):
                 add(Placeholder(m.group(), m.start(), m.end(), "dollar-brace", m["name"]))
     if "brace" in syntaxes:  # an ICU argument's span holds the fields of its sub-messages
-        for placeholder in [p for p in _brace_fields(text, 0) if free(p.start, p.end)]:
+        for placeholder in [p for p in _brace_fields(text) if free(p.start, p.end)]:
             add(placeholder)
     if syntaxes & {"printf", "python", "qt"}:
         for m in re.finditer("%%", text):  # the escaped percent sign
@@ -246,41 +246,48 @@ def _matching_brace(text: str, start: int) -> int | None:
     return None
 
 
-def _brace_fields(text: str, offset: int) -> list[Placeholder]:
-    """`{...}` fields of Python/.NET/Java format strings and ICU arguments (with the fields
-    inside an ICU argument's sub-messages), offsets shifted by `offset`."""
-    found = []
-    position, auto = 0, 0
+def _brace_groups(text: str, offset: int = 0) -> Iterator[tuple[int, int, str, _IcuArgument | None]]:
+    """(start, end, inner text, ICU argument or None) of each `{...}` group of `text` and of the
+    groups in the branches of ICU arguments, in order, offsets shifted by `offset`; `{{` is an
+    escaped brace (Python, .NET)."""
+    position = 0
     while True:
         start = text.find("{", position)
         if start < 0:
-            return found
-        if text.startswith("{{", start):  # escaped brace (Python, .NET)
+            return
+        if text.startswith("{{", start):
             position = start + 2
             continue
         end = _matching_brace(text, start)
         if end is None:
-            return found
+            return
         inner = text[start + 1:end]
         argument = _icu_argument(inner)
-        if argument is not None:
-            found.append(Placeholder(text[start:end + 1], offset + start, offset + end + 1, "brace",
-                                     argument.name))
-            for branch in argument.branches:
-                body = inner[branch.body_start:branch.body_end]
-                found += _brace_fields(body, offset + start + 1 + branch.body_start)
-        else:
-            simple = _FIELD.fullmatch(inner)
-            if simple is not None and "{" not in inner:
-                name = simple["name"]
-                if name is None:
-                    key, numbered = str(auto), False
-                    auto += 1
-                else:
-                    key, numbered = name, True
-                found.append(Placeholder(text[start:end + 1], offset + start, offset + end + 1, "brace", key,
-                                         numbered=numbered))
+        yield offset + start, offset + end + 1, inner, argument
+        for branch in argument.branches if argument is not None else ():
+            yield from _brace_groups(inner[branch.body_start:branch.body_end], offset + start + 1 + branch.body_start)
         position = end + 1
+
+
+def _brace_fields(text: str) -> list[Placeholder]:
+    """`{...}` fields of Python/.NET/Java format strings and ICU arguments (with the fields
+    inside an ICU argument's sub-messages)."""
+    found = []
+    auto = 0
+    for start, end, inner, argument in _brace_groups(text):
+        if argument is not None:
+            found.append(Placeholder(text[start:end], start, end, "brace", argument.name))
+            continue
+        simple = _FIELD.fullmatch(inner)
+        if simple is None or "{" in inner:
+            continue
+        if simple["name"] is None:
+            key, numbered = str(auto), False
+            auto += 1
+        else:
+            key, numbered = simple["name"], True
+        found.append(Placeholder(text[start:end], start, end, "brace", key, numbered=numbered))
+    return found
 
 
 def _icu_argument(inner: str) -> _IcuArgument | None:
@@ -307,26 +314,10 @@ def _icu_argument(inner: str) -> _IcuArgument | None:
     return argument
 
 
-def _icu_arguments(text: str, offset: int = 0) -> list[tuple[_IcuArgument, int]]:
-    """Every ICU plural/select argument of `text` (nested ones included), with the offset of
-    the text between its braces."""
-    found = []
-    position = 0
-    while True:
-        start = text.find("{", position)
-        if start < 0:
-            return found
-        end = _matching_brace(text, start)
-        if end is None:
-            return found
-        inner = text[start + 1:end]
-        argument = _icu_argument(inner)
-        if argument is not None:
-            found.append((argument, offset + start + 1))
-            for branch in argument.branches:
-                body = inner[branch.body_start:branch.body_end]
-                found += _icu_arguments(body, offset + start + 1 + branch.body_start)
-        position = end + 1
+def _icu_arguments(text: str) -> list[tuple[_IcuArgument, int]]:
+    """Every ICU argument of `text` (nested ones included), with the offset of the text
+    between its braces."""
+    return [(argument, start + 1) for start, _, _, argument in _brace_groups(text) if argument is not None]
 
 
 def message_format_problems(target: str, source: str) -> list[MessageFormatProblem]:
