@@ -102,7 +102,8 @@ def comparison_mode(segment: Segment, target_language: str) -> str:
 
 
 # What language identification sets aside: markup tags, URLs, e-mail addresses, digits.
-_NOT_PROSE = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|\b(?:https?://|www\.)\S+|\S+@\S+\.\w+|\d\S*")
+_NOT_PROSE = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|\b(?:https?://|www\.)\S+|\S+@\S+\.\w+"
+                        r"|\d[0-9A-Za-z.,:/%-]*")
 
 
 def _is_code_or_name(word: str, other: str | None, position: int) -> bool:

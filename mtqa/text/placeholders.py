@@ -61,7 +61,7 @@ _PRINTF = re.compile(
 # The same without the space flag and `n`/`p`/`a`: in undeclared text "50% off" is no conversion.
 _PRINTF_CONSERVATIVE = re.compile(
     r"%(?:(?P<number>[1-9]\d*)\$)?(?P<flags>[-+#0]*)(?P<width>\d+)?(?:\.(?P<precision>\d+))?"
-    r"(?P<length>hh|h|ll|l|L|z)?(?P<conversion>[diuxXeEfFgGcs@])(?![A-Za-z])"
+    r"(?P<length>hh|h|ll|l|L|z)?(?P<conversion>[diuxXeEfFgGcsr@])(?![A-Za-z])"
 )
 _PYTHON_NAMED = re.compile(
     r"%\((?P<name>[^()]*)\)(?P<flags>[-+ #0]*)(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d+))?"
