@@ -46,6 +46,8 @@ _NUMBER_WORDS = {
         "january february march april may june july august september october november december".split(), 1)},
     **{month: number for number, month in enumerate("jan feb mar apr _ jun jul aug sep oct nov dec".split(), 1)},
     "sept": 9,
+    # Times of day a translation writes as the hour: "midnight" -> "0時", "noon" -> "12時".
+    "midnight": 0, "noon": 12,
 }
 
 
