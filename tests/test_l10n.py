@@ -180,6 +180,13 @@ def test_empty_targets_fuzzy_entries_and_missing_plural_forms_are_reported() -> 
     assert "Close" not in checks_of(read_text("messages.po", PO, "po"), Settings(include_untranslated=False))
 
 
+def test_an_empty_target_is_reported_once_as_empty() -> None:
+    po = ('msgid ""\nmsgstr "Language: de\\n"\n\nmsgid "Open"\nmsgstr "Öffnen"\n\n#, python-format\n'
+          'msgid "This will <strong>delete</strong> %(count)d files"\nmsgstr ""\n')
+    assert checks_of(read_text("messages.po", po, "po"))["This will <strong>delete</strong> %(count)d files"] == [
+        "checks/empty-target"]
+
+
 def test_templates_have_no_empty_targets_to_report() -> None:
     template = 'msgid ""\nmsgstr ""\n\nmsgid "Open"\nmsgstr ""\n\nmsgid "Close"\nmsgstr ""\n'
     for name in ("messages.pot", "messages.po"):

@@ -56,7 +56,10 @@ class ChecksScorer(Scorer):
         self.judges_untranslated = self.settings.include_untranslated
 
     def score_one(self, segment: Segment) -> DimensionResult:
-        outcomes = [function(segment) for function in self.checks.values()]
+        # An empty target is reported once, as empty: not also as missing every tag and number.
+        checks = self.checks if segment.text.strip() else {
+            name: function for name, function in self.checks.items() if name == untranslated.EMPTY.name}
+        outcomes = [function(segment) for function in checks.values()]
         issues = [issue for outcome in outcomes for issue in outcome.issues]
         raw: dict[str, Any] = {}
         for outcome in outcomes:
