@@ -143,8 +143,8 @@ def prose_words(text: str, other: str | None = None) -> list[str]:
 @lru_cache(maxsize=1)
 def _identifier():  # type: ignore[no-untyped-def]
     # py3langid (a maintained langid.py, 97 languages, its 4 MB model in the wheel): on short UI
-    # strings it beat lingua-language-detector (96 MB) and wordfreq heuristics; see
-    # benchmarks/bench_l10n.py --langid.
+    # strings it beat lingua-language-detector (96 MB) and wordfreq's English share (README,
+    # "Untranslated text", for the measurement).
     from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
