@@ -49,8 +49,9 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
     checks.add_argument("--glossary", type=Path, metavar="FILE",
                         help="terms (TSV: source<TAB>target, or TBX) the target must use; "
                         "a term whose target equals its source must stay untranslated")
-    checks.add_argument("--include-untranslated", action="store_true", default=None,
-                        help="report untranslated units of XLIFF/TMX/PO files instead of skipping them")
+    checks.add_argument("--include-untranslated", action=argparse.BooleanOptionalAction, default=None,
+                        help="report untranslated units of XLIFF/TMX/PO files as checks/empty-target (the "
+                        "default; templates such as .pot files are exempt); --no-include-untranslated skips them")
     gate = parser.add_argument_group("verdicts and gate")
     gate.add_argument("--fail-on", choices=FAIL_ON,
                       help="lowest verdict that fails the run with exit code 1 (default fail)")

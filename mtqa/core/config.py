@@ -71,10 +71,10 @@ class Settings:
     # How many spans of highest surprisal the fluency scorer reports.
     fluency_spans: int = 2
     # Translation files (mtqa.readers.xliff/tmx/po) and checks: a glossary (TSV or TBX) of
-    # required translations and do-not-translate terms; whether untranslated units are
-    # reported (checks/empty-target) instead of skipped.
+    # required translations and do-not-translate terms; whether untranslated units of files
+    # that are not templates are reported (checks/empty-target) instead of skipped.
     glossary: Path | None = None
-    include_untranslated: bool = False
+    include_untranslated: bool = True
     # CI gate (see mtqa.gate.policy): rule ids or prefixes to report / leave out, minimum score per
     # dimension, the share of flagged segments a file may have ("5%"), accepted findings.
     select: list[str] = field(default_factory=list)

@@ -27,6 +27,7 @@ from mtqa.core.risk import RiskModel
 from mtqa.core.signature import Signature
 from mtqa.models.threads import set_torch_threads
 from mtqa.scorers.registry import component
+from mtqa.text.normalise import issues_in_original, normalised_segments
 
 # Segments scored per round: big enough for length-sorted batching, small enough for progress.
 CHUNK_SIZE = 512
@@ -70,7 +71,9 @@ class Pipeline:
             raise ConfigError("review_threshold must not exceed fail_threshold")
 
     def score_segments(self, segments: Sequence[Segment]) -> list[dict[str, DimensionResult]]:
-        """Every scorer's result for each segment (unscored segments get empty dicts)."""
+        """Every scorer's result for each segment (unscored segments get empty dicts). Scorers
+        see the text in NFC; findings point into the text as given (mtqa.text.normalise)."""
+        segments, mappings = normalised_segments(segments)
         out: list[dict[str, DimensionResult]] = [{} for _ in segments]
         languages = [s.language(self.settings.language) for s in segments]
         for dimension, scorer in self.scorers.items():
@@ -85,6 +88,9 @@ class Pipeline:
             spec = self.specs[dimension]
             for position, result in zip(positions, scorer.score(todo), strict=True):
                 spec.check_result(result)
+                if position in mappings:
+                    result = DimensionResult(result.score, result.raw, issues_in_original(result.issues,
+                                                                                          mappings[position]))
                 out[position][dimension] = result
         return out
 

@@ -29,9 +29,11 @@ SegmentDims = dict[str, DimensionResult]
 
 def components_key(pipeline: Pipeline) -> str:
     """Short hash of everything in the pipeline that affects a dimension's numbers: each
-    scorer's class and signature (so `grammar = "auto"` that ran Harper is Harper)."""
+    scorer's class and signature (so `grammar = "auto"` that ran Harper is Harper), and the
+    features and rules its spec declares (a feature added to a scorer scores again)."""
     scorers = {dimension: {"class": f"{type(scorer).__module__}.{type(scorer).__qualname__}",
-                           **scorer.signature()}
+                           **scorer.signature(),
+                           "declared": sorted([*scorer.spec.raw_keys, *(r.id for r in scorer.spec.rules)])}
                for dimension, scorer in pipeline.scorers.items()}
     described = json.dumps({"mtqa": __version__, **scorers}, sort_keys=True, default=str)
     return hashlib.sha256(described.encode("utf-8")).hexdigest()[:12]

@@ -9,6 +9,12 @@ Three modes, chosen per segment by what there is to compare with:
   dictionary translation in the target (`mtqa.text.lexicon`; built in for Chinese to English),
   and cosine in a cross-lingual embedder when one is configured (it then gives the score);
   with neither, no score (the checks scorer still compares numbers and names).
+Language coverage, per mode: chrF, TER and numbers work in any language; the default sentence
+embedder (MiniLM) and causal LM read English, so against a reference in another language only
+chrF, TER and numbers count (cosine, the LM, names and negations are left out), and context
+mode abstains for a target language they do not read (`unsupported_language`). Configured
+models (a path or a hub name) are trusted with any language.
+
 - "context": neither. How well the sentence fits its document: embedding similarity to its
   neighbours and to the rest of the document, as z-scores within the document, so a sentence
   that does not fit stands out whatever the document's topic; and content words the causal
@@ -165,20 +171,33 @@ class DriftScorer(Scorer):
 
         return embedder_for(s, s.crosslingual_embedder)
 
+    def reads(self, language: str) -> bool:
+        """Whether the sentence embedder and the causal LM read `language` (the default models
+        read English; configured ones are trusted with any language)."""
+        from mtqa.models.sources import EMBEDDER_ALIASES, LM_ALIASES
+
+        english_only = self.settings.embedder in EMBEDDER_ALIASES or self.settings.lm in LM_ALIASES
+        return language == "en" or not english_only
+
     def score(self, segments: Sequence[Segment]) -> list[DimensionResult]:
         results: list[DimensionResult | None] = [None] * len(segments)
         by_mode: dict[str, list[int]] = {}
         for i, segment in enumerate(segments):
-            if segment.scored:
-                mode = comparison_mode(segment, segment.language(self.settings.language))
-                by_mode.setdefault(mode, []).append(i)
-            else:
+            language = segment.language(self.settings.language)
+            mode = comparison_mode(segment, language) if segment.scored else None
+            if mode is None:
                 results[i] = DimensionResult(None)
+            elif mode == "reference" and not self.reads(language):
+                by_mode.setdefault("reference-any-language", []).append(i)
+            elif mode == "context" and not self.reads(language):
+                results[i] = DimensionResult(None, {"unsupported_language": language, "mode": mode})
+            else:
+                by_mode.setdefault(mode, []).append(i)
         handlers = {"reference": self._against_reference, "crosslingual": self._crosslingual_source,
-                    "context": self._in_context}  # fmt: skip
+                    "context": self._in_context, "reference-any-language": self._against_reference_text}
         for mode, indices in by_mode.items():
             for i, result in zip(indices, handlers[mode]([segments[i] for i in indices])):
-                result.raw["mode"] = mode
+                result.raw["mode"] = mode.removesuffix("-any-language")
                 results[i] = result
         return [r if r is not None else DimensionResult(None) for r in results]
 
@@ -236,6 +255,23 @@ class DriftScorer(Scorer):
             issues += [UNSUPPORTED_WORD.at(start, end, f"{word!r} is not in the {raw['against']}")
                        for word, start, end in unsupported_words(target, comparison)[:3]]
         return DimensionResult(score, raw, issues)
+
+    def _against_reference_text(self, segments: Sequence[Segment]) -> list[DimensionResult]:
+        """Reference mode in a language the models do not read: chrF, TER and numbers only."""
+        results = []
+        for segment in segments:
+            comparison = segment.reference or segment.source or ""
+            chrf = self.chrf.sentence_score(segment.text, [comparison]).score
+            ter = self.ter.sentence_score(segment.text, [comparison]).score
+            extra, missing = number_differences(segment.text, comparison)
+            raw: dict[str, Any] = {"chrf": round(chrf, 2), "ter": round(ter, 2),
+                                   "number_mismatches": len(extra) + len(missing),
+                                   "against": "reference" if segment.reference else "source"}
+            weight = WEIGHTS["chrf"] + WEIGHTS["ter"]
+            similarity = (WEIGHTS["chrf"] * chrf / 100 + WEIGHTS["ter"] * (1 - min(ter, 100.0) / 100)) / weight
+            penalty = PENALTIES["number"] * min(raw["number_mismatches"], 2)
+            results.append(DimensionResult(min(1.0, max(0.0, similarity - penalty)), raw))
+        return results
 
     # --- cross-lingual mode --------------------------------------------------------------
 
