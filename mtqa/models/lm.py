@@ -6,6 +6,15 @@ the weights and the work.
 
 Text is scored as the start of a document: after the model's document separator (for
 SmolLM2 `<|endoftext|>`, not the chat BOS `<|im_start|>`), or after `context` when one is given.
+
+Word-level evidence (mtqa.scorers.substitution) uses two more calls, engine-neutral so that any
+engine behind `score` can provide them:
+- `score(texts, contexts, top_k=k)`: from the same forward pass, `TokenScores.top_k[i]` holds the
+  k likeliest tokens at text position i (what the model expected instead of `tokens[i]`; the last
+  entry is for the position after the text), each `(token text with its leading space,
+  log-probability)`, likeliest first;
+- `score_variants(text, replacements, context, top_k)`: the text with each `(start, end,
+  replacement)` applied on its own, scored in one length-sorted batch without filling the memo.
 """
 
 from __future__ import annotations
@@ -32,6 +41,8 @@ HEAD_SLICE = 256
 MEMO_SIZE = 50_000
 LN2 = math.log(2)
 
+TopK = tuple[tuple[str, float], ...]
+
 
 @dataclass(frozen=True)
 class WordSurprisal:
@@ -55,6 +66,8 @@ class TokenScores:
     logprobs: tuple[float, ...]  # natural log p(token | separator, context, earlier tokens)
     end_logprob: float  # natural log p(separator | everything before): the text may end here
     words: tuple[WordSurprisal, ...]
+    # With score(top_k=k): per token position, then the end, the k likeliest tokens there.
+    top_k: tuple[TopK, ...] | None = None
 
     @property
     def n_tokens(self) -> int:
@@ -116,6 +129,7 @@ class CausalLM:
             raise ModelError(f"{self.path}: the tokenizer has no bos or eos token to score after")
         self._memo: OrderedDict[tuple[str | None, str], TokenScores] = OrderedDict()
         self.memo_hits = 0
+        self._decoded: dict[int, str] = {}
 
     def signature(self) -> dict[str, Any]:
         provenance = lm_provenance(self.path)
@@ -126,19 +140,27 @@ class CausalLM:
             "lm_prefix": self.separator,
         }
 
-    def score(self, texts: Sequence[str],
-              contexts: Sequence[str | None] | None = None) -> list[TokenScores]:  # fmt: skip
-        """Token log-probabilities of each text (after its context, if any), in input order."""
+    def score(self, texts: Sequence[str], contexts: Sequence[str | None] | None = None,
+              top_k: int = 0) -> list[TokenScores]:  # fmt: skip
+        """Token log-probabilities of each text (after its context, if any), in input order;
+        with `top_k`, also the k likeliest tokens at each position (see the module docstring)."""
         if contexts is None:
             contexts = [None] * len(texts)
         if len(contexts) != len(texts):
             raise ValueError("score() needs one context per text")
         keys = [(context or None, text) for context, text in zip(contexts, texts)]
-        missing = list(dict.fromkeys(key for key in keys if key not in self._memo))
-        self.memo_hits += sum(1 for key in keys if key in self._memo)
-        for key, scores in zip(missing, self._score_uncached(missing)):
+        self.memo_hits += sum(1 for key in keys if self._known(key, top_k))
+        missing = list(dict.fromkeys(key for key in keys if not self._known(key, top_k)))
+        for key, scores in zip(missing, self._score_uncached(missing, top_k)):
             self._remember(key, scores)
         return [self._memo[key] for key in keys]
+
+    def score_variants(self, text: str, replacements: Sequence[tuple[int, int, str]],
+                       context: str | None = None, top_k: int = 0) -> list[TokenScores]:  # fmt: skip
+        """`text` with each `(start, end, replacement)` applied on its own (character offsets
+        into `text`), scored after `context` in one batch; not memoised."""
+        variants = [text[:start] + replacement + text[end:] for start, end, replacement in replacements]
+        return self._score_uncached([(context or None, variant) for variant in variants], top_k)
 
     def remember(self, scores: dict[tuple[str | None, str], TokenScores]) -> None:
         """Seed the memo with scores computed earlier (`mtqa eval` keeps them on disk)."""
@@ -148,21 +170,30 @@ class CausalLM:
     def memo_items(self) -> dict[tuple[str | None, str], TokenScores]:
         return dict(self._memo)
 
+    def _known(self, key: tuple[str | None, str], top_k: int) -> bool:
+        scores = self._memo.get(key)
+        if scores is None:
+            return False
+        return not top_k or (scores.top_k is not None and all(len(p) >= top_k for p in scores.top_k))
+
     def _remember(self, key: tuple[str | None, str], scores: TokenScores) -> None:
         self._memo[key] = scores
         if len(self._memo) > MEMO_SIZE:
             self._memo.popitem(last=False)
 
-    def _score_uncached(self, keys: list[tuple[str | None, str]]) -> list[TokenScores]:
+    def _score_uncached(self, keys: list[tuple[str | None, str]], top_k: int = 0) -> list[TokenScores]:
         encoded = [self._encode(context, text) for context, text in keys]
         results: list[TokenScores | None] = [None] * len(keys)
         # Similar lengths share a batch, so little compute goes to padding.
         order = sorted(range(len(keys)), key=lambda i: len(encoded[i].ids))
         for begin in range(0, len(order), self.batch_size):
             batch = order[begin : begin + self.batch_size]
-            logprobs = self._forward([encoded[i] for i in batch])
-            for i, row in zip(batch, logprobs):
-                results[i] = encoded[i].scores(keys[i], row)
+            for i, (row, top_ids, top_values) in zip(batch, self._forward([encoded[i] for i in batch], top_k), strict=True):
+                top = None
+                if top_ids is not None:
+                    top = tuple(tuple((self._decode(t), v) for t, v in zip(ids, values, strict=True))
+                                for ids, values in zip(top_ids.tolist(), top_values.tolist(), strict=True))  # fmt: skip
+                results[i] = encoded[i].scores(keys[i], row, top)
         return [r for r in results if r is not None]
 
     def _encode(self, context: str | None, text: str) -> _Encoded:
@@ -180,9 +211,15 @@ class CausalLM:
         return _Encoded([self.separator_id, *context_ids, *text_ids], 1 + len(context_ids),
                         tokens, offsets, self.separator_id)  # fmt: skip
 
+    def _decode(self, token_id: int) -> str:
+        if token_id not in self._decoded:
+            self._decoded[token_id] = self.tokenizer.decode([token_id], skip_special_tokens=False)
+        return self._decoded[token_id]
+
     @torch.inference_mode()
-    def _forward(self, batch: list[_Encoded]) -> list[torch.Tensor]:
-        """Per item: log p of each text token, then of the separator after the text."""
+    def _forward(self, batch: list[_Encoded], top_k: int = 0) -> list[tuple[torch.Tensor, Any, Any]]:
+        """Per item: log p of each text token, then of the separator after the text; with
+        `top_k`, the ids and log-probabilities of the k likeliest tokens at those positions."""
         width = max(len(item.ids) for item in batch)
         ids = torch.zeros(len(batch), width, dtype=torch.long)
         mask = torch.zeros(len(batch), width, dtype=torch.long)
@@ -202,16 +239,26 @@ class CausalLM:
         # take hundreds of MB (32 sentences x 60 tokens x 49,152 entries x 4 bytes, twice).
         states, wanted = hidden[rows, positions], torch.tensor(targets, device=hidden.device)
         head = self.model.get_output_embeddings()
-        logprobs = torch.cat([self._token_logprobs(head, states[i : i + HEAD_SLICE], wanted[i : i + HEAD_SLICE])
-                              for i in range(0, len(targets), HEAD_SLICE)]).cpu()
+        parts = [self._token_logprobs(head, states[i : i + HEAD_SLICE], wanted[i : i + HEAD_SLICE], top_k)
+                 for i in range(0, len(targets), HEAD_SLICE)]  # fmt: skip
         sizes = [len(item.ids) - item.text_start + 1 for item in batch]
-        return list(torch.split(logprobs, sizes))
-
+        logprobs = torch.split(torch.cat([p[0] for p in parts]).cpu(), sizes)
+        if not top_k:
+            return [(row, None, None) for row in logprobs]
+        top_ids = torch.split(torch.cat([p[1] for p in parts]).cpu(), sizes)
+        top_values = torch.split(torch.cat([p[2] for p in parts]).cpu(), sizes)
+        return list(zip(logprobs, top_ids, top_values, strict=True))
 
     @staticmethod
-    def _token_logprobs(head: torch.nn.Module, states: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    def _token_logprobs(head: torch.nn.Module, states: torch.Tensor, targets: torch.Tensor,
+                        top_k: int = 0) -> tuple[torch.Tensor, ...]:  # fmt: skip
         logits = head(states).float()
-        return logits.gather(1, targets[:, None])[:, 0] - torch.logsumexp(logits, dim=-1)
+        normaliser = torch.logsumexp(logits, dim=-1)
+        wanted = logits.gather(1, targets[:, None])[:, 0] - normaliser
+        if not top_k:
+            return (wanted,)
+        values, ids = logits.topk(min(top_k, logits.shape[-1]), dim=-1)
+        return wanted, ids, values - normaliser[:, None]
 
 
 @dataclass
@@ -222,12 +269,13 @@ class _Encoded:
     offsets: list[tuple[int, int]]
     end_id: int
 
-    def scores(self, key: tuple[str | None, str], logprobs: torch.Tensor) -> TokenScores:
+    def scores(self, key: tuple[str | None, str], logprobs: torch.Tensor,
+               top: tuple[TopK, ...] | None = None) -> TokenScores:  # fmt: skip
         context, text = key
         values = logprobs.tolist()
         token_logprobs = tuple(values[:-1])
         return TokenScores(text, context, self.tokens, tuple(self.offsets), token_logprobs,
-                           values[-1], _word_surprisals(text, self.offsets, token_logprobs))  # fmt: skip
+                           values[-1], _word_surprisals(text, self.offsets, token_logprobs), top)  # fmt: skip
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
