@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scipy.stats import kendalltau, pearsonr
+from scipy.stats import kendalltau, mannwhitneyu, pearsonr, spearmanr
 
 from mtqa.cli import main
 from mtqa.core.config import load_settings
@@ -19,17 +19,20 @@ from mtqa.core.risk import RiskModel
 from mtqa.evaluation import evaluate
 from mtqa.evaluation.datasets import load_dataset
 from mtqa.evaluation.spans import Span, share_caught, span_scores
+from mtqa.evaluation.spun import flagged_words, gold_words, replaced_spans
 from mtqa.evaluation.stats import (
+    auc,
     grouped_kendall_tau,
     kendall_tau_b,
     pairwise_accuracy,
     pearson,
+    spearman,
     system_agreement,
 )
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-MQM, DEMETR, BLIMP = (DATA / name for name in
-                      ("mqm_zhen_generalmt2023.tsv", "demetr_dev.jsonl", "blimp_dev.jsonl"))
+MQM, DEMETR, BLIMP, SPUN = (DATA / name for name in ("mqm_zhen_generalmt2023.tsv", "demetr_dev.jsonl",
+                                                     "blimp_dev.jsonl", "spun_dev.jsonl"))
 needs_data = pytest.mark.skipif(not MQM.is_file(), reason="dev data not available")
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -84,6 +87,30 @@ def test_span_precision_recall_f1_by_character():
     assert span_scores([[]], [[]])["f1"] == 0.0
 
 
+def test_auc_and_spearman_match_scipy():
+    rng = np.random.default_rng(3)
+    garbled, clean = rng.normal(1, 1, 40).round(1), rng.normal(0, 1, 60).round(1)  # rounded: ties
+    assert auc(garbled, clean) == pytest.approx(mannwhitneyu(garbled, clean).statistic / (40 * 60))
+    x, y = rng.integers(0, 5, 50).astype(float), rng.normal(size=50)
+    assert spearman(x, y) == pytest.approx(spearmanr(x, y).statistic)
+    assert auc([], [1.0]) != auc([], [1.0])  # NaN: nothing to rank
+
+
+def test_replaced_words_are_found_by_aligning_the_sentence_with_its_original():
+    original = "Russia annexed the Crimean Peninsula in 2014 after the overthrow of its president."
+    spun = "Russia overthrew the Crimea Peninsula in 2014 after the overthrow of its chairman."
+    spans = replaced_spans(original, spun)
+    assert [spun[a:b] for a, b in spans] == ["overthrew", "Crimea", "chairman"]
+    gold = gold_words(spun, spans)
+    assert gold == {1, 3, 12}
+    from mtqa.core.documents import Issue
+
+    issues = [Issue("fluency", 7, 16, "m", "fluency/word-choice"), Issue("drift", 0, len(spun), "m", "drift/x"),
+              Issue("grammar", spun.index("its"), spun.index("its") + 3, "m", "grammar/y")]
+    assert flagged_words(spun, issues) == {1, 11}  # the whole-sentence finding points at no word
+    assert flagged_words(spun, issues, "fluency/word-choice") == {1}
+
+
 # --- datasets --------------------------------------------------------------------------------
 
 def test_unknown_dataset_is_a_one_line_input_error(tmp_path, capsys):
@@ -97,7 +124,7 @@ def test_unknown_dataset_is_a_one_line_input_error(tmp_path, capsys):
 
 @needs_data
 def test_kind_is_detected_from_columns():
-    assert [load_dataset(p, limit=2).kind for p in (MQM, DEMETR, BLIMP)] == ["mqm", "demetr", "blimp"]
+    assert [load_dataset(p, limit=2).kind for p in (MQM, DEMETR, BLIMP, SPUN)] == ["mqm", "demetr", "blimp", "spun"]
 
 
 # --- end to end, real pipeline --------------------------------------------------------------
@@ -161,3 +188,41 @@ def test_fit_risk_writes_a_model_that_loads(pipeline, tmp_path):
     # the shipped model is a fitted one in the same format
     shipped = RiskModel.load()
     assert shipped.version.startswith("risk-v2") and set(shipped.models) == {"source", "document", "reference"}
+
+
+SPUN_ROWS = [  # (doc, seg_id, original, spun)
+    ("a", 0, "The talks ended on Friday without an agreement.", None),
+    ("a", 1, "Both sides said they would meet again next month.",
+     "Both sides said they would fulfill again next calendar month."),
+    ("a", 2, "The minister thanked the delegates for their work.",
+     "The minister thanked the delegates for their employment."),
+    ("a", 3, "Prices of bread and milk rose sharply in March.", None),
+    ("b", 0, "The team won the final match of the season.", "The team won the final couple of the season."),
+    ("b", 1, "Fans celebrated in the streets until midnight.", None),
+    ("b", 2, "The coach praised the players for their effort.",
+     "The coach praised the players for their elbow grease."),
+    ("b", 3, "A parade is planned for Sunday afternoon.", None),
+]
+
+
+@pytest.fixture
+def spun_file(tmp_path) -> Path:
+    path = tmp_path / "spun.jsonl"
+    lines = []
+    for doc, seg, original, spun in SPUN_ROWS:
+        spun = spun or original
+        words = [{"original": a, "spun": b} for a, b in zip(original.split(), spun.split(), strict=False) if a != b]
+        lines.append(json.dumps({"doc": doc, "seg_id": seg, "original": original, "spun": spun,
+                                 "n_replaced": len(replaced_spans(original, spun)), "rate": 0.2, "replaced": words}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_eval_spun_end_to_end(pipeline, spun_file):
+    evaluation = evaluate(str(spun_file), pipeline, quiet=True)
+    assert evaluation.kind == "spun" and evaluation.rows == 8
+    sentences, words = (t.to_dict()["rows"] for t in evaluation.tables)
+    risk = sentences[0]
+    assert risk["metric"] == "risk" and 0 <= risk["AUC"] <= 1 and -1 <= risk["Spearman"] <= 1
+    assert {row["findings"] for row in words} >= {"fluency/word-choice", "all findings"}
+    assert words[0]["words replaced"] == 6

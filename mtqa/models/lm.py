@@ -12,13 +12,15 @@ engine behind `score` can provide them:
 - `score(texts, contexts, top_k=k)`: from the same forward pass, `TokenScores.top_k[i]` holds the
   k likeliest tokens at text position i (what the model expected instead of `tokens[i]`; the last
   entry is for the position after the text), each `(token text with its leading space,
-  log-probability)`, likeliest first;
+  log-probability)`, likeliest first; the memo keeps the scores without them (so a call with
+  `top_k` always runs the model, and one without it afterwards does not);
 - `score_variants(text, replacements, context, top_k)`: the text with each `(start, end,
   replacement)` applied on its own, scored in one length-sorted batch without filling the memo.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import OrderedDict
@@ -149,9 +151,17 @@ class CausalLM:
         if len(contexts) != len(texts):
             raise ValueError("score() needs one context per text")
         keys = [(context or None, text) for context, text in zip(contexts, texts)]
-        self.memo_hits += sum(1 for key in keys if self._known(key, top_k))
-        missing = list(dict.fromkeys(key for key in keys if not self._known(key, top_k)))
-        for key, scores in zip(missing, self._score_uncached(missing, top_k)):
+        if top_k:
+            # Predictions are kept only for this call: at k x tokens entries per text, a memo of
+            # them would take gigabytes over a large batch. The memo keeps the scores.
+            scored = dict(zip(dict.fromkeys(keys), self._score_uncached(list(dict.fromkeys(keys)), top_k),
+                              strict=True))
+            for key, scores in scored.items():
+                self._remember(key, dataclasses.replace(scores, top_k=None))
+            return [scored[key] for key in keys]
+        self.memo_hits += sum(1 for key in keys if key in self._memo)
+        missing = list(dict.fromkeys(key for key in keys if key not in self._memo))
+        for key, scores in zip(missing, self._score_uncached(missing)):
             self._remember(key, scores)
         return [self._memo[key] for key in keys]
 
@@ -170,12 +180,6 @@ class CausalLM:
     def memo_items(self) -> dict[tuple[str | None, str], TokenScores]:
         return dict(self._memo)
 
-    def _known(self, key: tuple[str | None, str], top_k: int) -> bool:
-        scores = self._memo.get(key)
-        if scores is None:
-            return False
-        return not top_k or (scores.top_k is not None and all(len(p) >= top_k for p in scores.top_k))
-
     def _remember(self, key: tuple[str | None, str], scores: TokenScores) -> None:
         self._memo[key] = scores
         if len(self._memo) > MEMO_SIZE:
@@ -188,7 +192,8 @@ class CausalLM:
         order = sorted(range(len(keys)), key=lambda i: len(encoded[i].ids))
         for begin in range(0, len(order), self.batch_size):
             batch = order[begin : begin + self.batch_size]
-            for i, (row, top_ids, top_values) in zip(batch, self._forward([encoded[i] for i in batch], top_k), strict=True):
+            forward = self._forward([encoded[i] for i in batch], top_k)
+            for i, (row, top_ids, top_values) in zip(batch, forward, strict=True):
                 top = None
                 if top_ids is not None:
                     top = tuple(tuple((self._decode(t), v) for t, v in zip(ids, values, strict=True))
