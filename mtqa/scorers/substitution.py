@@ -39,8 +39,8 @@ MIN_TESTED_SURPRISAL = 9.0
 # Alternatives per tested word: WordNet near-synonyms (the most common first) and the LM's top
 # predictions; only words at least this common (wordfreq Zipf scale: 3 = once per million words)
 # are tried, as a rare word is not what the text should have said.
-THESAURUS_CANDIDATES = 2
-LM_CANDIDATES = 2
+THESAURUS_CANDIDATES = 1
+LM_CANDIDATES = 1
 LM_TOP_K = 40
 MIN_ZIPF = 3.0
 # Words after the swapped one that the comparison covers: a wrong word makes them surprising too.
