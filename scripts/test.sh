@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Set up everything the tests need (Python packages, and Chromium where root can install it), lint with ruff
-# ([tool.ruff] in pyproject.toml), then run the tests. Arguments go to pytest.
+# Set up everything the tests need (Python packages, and Chromium and WordNet where root can install them),
+# then run them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh dev,ray
@@ -9,6 +9,11 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
     apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null \
       || echo "scripts/test.sh: could not install chromium; browser tests will be skipped" >&2
   fi
+fi
+if [ ! -f /usr/share/wordnet/index.noun ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  # WordNet for the near-synonyms of the word-level test (mtqa.text.thesaurus)
+  { apt-get update -qq && apt-get install -y -qq wordnet-base >/dev/null; } \
+    || echo "scripts/test.sh: could not install wordnet-base; the installed-WordNet test will be skipped" >&2
 fi
 .venv/bin/ruff check .
 export HF_HUB_OFFLINE=1

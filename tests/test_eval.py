@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scipy.stats import kendalltau, pearsonr
+from scipy.stats import kendalltau, mannwhitneyu, pearsonr, spearmanr
 
 from mtqa.cli import main
 from mtqa.core.errors import InputError
@@ -20,11 +20,14 @@ from mtqa.evaluation.datasets import load_dataset
 from mtqa.evaluation.features import cache_path
 from mtqa.evaluation.fitting import fold_splits, group_of
 from mtqa.evaluation.spans import Span, share_caught, span_scores
+from mtqa.evaluation.spun import flagged_words, gold_words, replaced_spans
 from mtqa.evaluation.stats import (
+    auc,
     grouped_kendall_tau,
     kendall_tau_b,
     pairwise_accuracy,
     pearson,
+    spearman,
     system_agreement,
 )
 from mtqa.evaluation.views import BUILDERS, VIEWS
@@ -33,7 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Tiny synthetic files in the dev data's formats (fixtures/eval/README.md), so that every
 # evaluation path, the held-out folds included, runs in any checkout.
 EVAL_FIXTURES = ROOT / "fixtures" / "eval"
-MQM, DEMETR, BLIMP = (EVAL_FIXTURES / name for name in ("mqm_zhen_tiny.tsv", "demetr_tiny.jsonl", "blimp_tiny.jsonl"))
+MQM, DEMETR, BLIMP, SPUN = (EVAL_FIXTURES / name for name in ("mqm_zhen_tiny.tsv", "demetr_tiny.jsonl",
+                                                              "blimp_tiny.jsonl", "spun_tiny.jsonl"))
 
 
 # --- statistics ---------------------------------------------------------------------------
@@ -86,6 +90,30 @@ def test_span_precision_recall_f1_by_character():
     assert span_scores([[]], [[]])["f1"] == 0.0
 
 
+def test_auc_and_spearman_match_scipy():
+    rng = np.random.default_rng(3)
+    garbled, clean = rng.normal(1, 1, 40).round(1), rng.normal(0, 1, 60).round(1)  # rounded: ties
+    assert auc(garbled, clean) == pytest.approx(mannwhitneyu(garbled, clean).statistic / (40 * 60))
+    x, y = rng.integers(0, 5, 50).astype(float), rng.normal(size=50)
+    assert spearman(x, y) == pytest.approx(spearmanr(x, y).statistic)
+    assert auc([], [1.0]) != auc([], [1.0])  # NaN: nothing to rank
+
+
+def test_replaced_words_are_found_by_aligning_the_sentence_with_its_original():
+    original = "Russia annexed the Crimean Peninsula in 2014 after the overthrow of its president."
+    spun = "Russia overthrew the Crimea Peninsula in 2014 after the overthrow of its chairman."
+    spans = replaced_spans(original, spun)
+    assert [spun[a:b] for a, b in spans] == ["overthrew", "Crimea", "chairman"]
+    gold = gold_words(spun, spans)
+    assert gold == {1, 3, 12}
+    from mtqa.core.documents import Issue
+
+    issues = [Issue("fluency", 7, 16, "m", "fluency/word-choice"), Issue("drift", 0, len(spun), "m", "drift/x"),
+              Issue("grammar", spun.index("its"), spun.index("its") + 3, "m", "grammar/y")]
+    assert flagged_words(spun, issues) == {1, 11}  # the whole-sentence finding points at no word
+    assert flagged_words(spun, issues, "fluency/word-choice") == {1}
+
+
 # --- datasets --------------------------------------------------------------------------------
 
 def test_unknown_dataset_is_a_one_line_input_error(tmp_path, capsys):
@@ -98,7 +126,7 @@ def test_unknown_dataset_is_a_one_line_input_error(tmp_path, capsys):
 
 
 def test_kind_is_detected_from_columns():
-    assert [load_dataset(p, limit=2).kind for p in (MQM, DEMETR, BLIMP)] == ["mqm", "demetr", "blimp"]
+    assert [load_dataset(p, limit=2).kind for p in (MQM, DEMETR, BLIMP, SPUN)] == ["mqm", "demetr", "blimp", "spun"]
 
 
 @pytest.mark.parametrize(("path", "group"), [(MQM, "doc"), (DEMETR, "id")])
@@ -229,3 +257,13 @@ def test_fit_risk_writes_a_model_that_loads(pipeline, tmp_path, monkeypatch, cac
     # the shipped model is a fitted one in the same format
     shipped = RiskModel.load()
     assert shipped.version.startswith("risk-v2") and set(shipped.models) == {"source", "document", "reference", "l10n"}
+
+
+def test_eval_spun_end_to_end(pipeline):
+    evaluation = evaluate(str(SPUN), pipeline, quiet=True)
+    assert evaluation.kind == "spun" and evaluation.rows == 8
+    sentences, words = (t.to_dict()["rows"] for t in evaluation.tables)
+    risk = sentences[0]
+    assert risk["metric"] == "risk" and 0 <= risk["AUC"] <= 1 and -1 <= risk["Spearman"] <= 1
+    assert {row["findings"] for row in words} >= {"fluency/word-choice", "all findings"}
+    assert words[0]["words replaced"] == 6

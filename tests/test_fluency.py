@@ -90,9 +90,64 @@ def test_surprising_word_is_flagged_with_offsets(scorer, settings: Settings) -> 
     assert 1 <= len(result.issues) <= settings.fluency_spans
     top = result.issues[0]
     assert SPUN[top.start : top.end] == "difficult"
-    assert top.rule == "fluency/surprisal" and top.dimension == "fluency"
-    assert top.message.startswith("“difficult” is unexpected here (surprisal ")
+    assert top.rule in ("fluency/surprisal", "fluency/word-choice") and top.dimension == "fluency"
+    assert top.message.startswith(("“difficult” is unexpected here", "‘difficult’ does not fit here"))
+    assert "bits" not in top.message
     assert result.raw["worst_word"] == "difficult"
+
+
+# From the sample article: the rewriter turned "pulling its forces back" into "withdrawing its power".
+POWER = ("Blinken reiterated Washington’s call for Russia to reduce the crisis by withdrawing its power "
+         "from the border, which Moscow has vehemently denied.")
+
+
+def test_a_swapped_word_is_reported_with_what_the_model_expects_instead(scorer) -> None:
+    (result,) = scorer.score(segments_of(POWER))
+    (choice,) = [i for i in result.issues if i.rule == "fluency/word-choice" and POWER[i.start:i.end] == "power"]
+    assert choice.suggestions and "power" not in choice.suggestions
+    assert choice.message == ("‘power’ does not fit here; the language model expects "
+                              + " or ".join(f"‘{s}’" for s in choice.suggestions[:2]))
+    tested = {t["word"]: t for t in result.raw["words_tested"]}
+    assert max(a["gain"] for a in tested["power"]["alternatives"]) >= 6.0
+    assert result.raw["word_choices"] >= 1
+    assert max(result.raw["synonym_gain_bits"], result.raw["prediction_gain_bits"]) >= 6.0
+
+
+def test_a_well_chosen_sentence_has_no_word_choice_finding(scorer) -> None:
+    (result,) = scorer.score(segments_of("Zelenskyy thanked Blinken for the aid, which was approved in late "
+                                         "December but only confirmed on Wednesday."))
+    assert [i for i in result.issues if i.rule == "fluency/word-choice"] == []
+    assert {"synonym_gain_bits", "prediction_gain_bits", "word_choices", "words_tested"} <= set(result.raw)
+
+
+def test_with_a_reference_the_word_level_test_is_not_run(scorer) -> None:
+    (segment,) = segments_of(POWER)
+    segment.reference = "Blinken repeated Washington's call for Russia to pull its forces back from the border."
+    (result,) = scorer.score([segment])
+    assert "words_tested" not in result.raw and result.score is not None
+
+
+def test_top_k_predictions_come_from_the_same_pass(settings: Settings) -> None:
+    lm = load_causal_lm(settings.lm, settings.cache_dir, settings.dtype, settings.device)
+    text = "The talks ended without an agreement."
+    (plain,) = lm.score([text], ["Ministers met in Geneva."])
+    (ranked,) = lm.score([text], ["Ministers met in Geneva."], top_k=5)
+    assert ranked.logprobs == pytest.approx(plain.logprobs, abs=1e-5)
+    assert len(ranked.top_k) == ranked.n_tokens + 1 and all(len(top) == 5 for top in ranked.top_k)
+    for token_logprob, top in zip(ranked.logprobs, ranked.top_k, strict=False):
+        values = [value for _, value in top]
+        assert values == sorted(values, reverse=True) and values[0] >= token_logprob - 1e-5
+    assert ranked.top_k[1][0][0].startswith(" ")  # tokens with their leading space, as decoded
+
+
+def test_variants_score_like_the_texts_they_spell(settings: Settings) -> None:
+    lm = load_causal_lm(settings.lm, settings.cache_dir, settings.dtype, settings.device)
+    text = "Russia overthrew the peninsula in 2014."
+    start = text.index("overthrew")
+    annexed, cut = lm.score_variants(text, [(start, start + 9, "annexed"), (start, len(text), "annexed it")])
+    (direct,) = lm.score(["Russia annexed the peninsula in 2014."])
+    assert annexed.text == direct.text and annexed.logprobs == pytest.approx(direct.logprobs, abs=1e-4)
+    assert cut.text == "Russia annexed it"
 
 
 def test_rare_place_names_are_not_flagged(scorer) -> None:

@@ -60,17 +60,29 @@ def test_reasons_name_what_raised_the_risk_in_words_a_person_can_act_on() -> Non
                              "(1.6 characters per source character): content may be missing or added"]
 
 
-def test_the_base_rate_feature_moves_risk_but_is_never_a_reason() -> None:
+def test_the_base_rate_feature_moves_risk_but_is_never_the_only_reason() -> None:
     risk = model({**ADEQUACY, PRIOR: 1.0})
     long_segment = risk.combine(segment(), dims(source_chars=60))
     short_segment = risk.combine(segment(), dims(source_chars=12))
-    assert short_segment.risk < 0.5 < long_segment.risk and long_segment.verdict == "review"
-    assert long_segment.reasons == [
-        "long segment: errors are more likely than average, though no single signal stands out"]
-    both = risk.combine(segment(), dims(coverage=0.6, source_chars=60))
-    assert both.reasons == [
-        "drift: only 60% of the source's content has a dictionary translation in the target"]
-    assert explain("review", {PRIOR: 1.0}, dims(), [])[0].startswith("long segment")
+    assert short_segment.risk < 0.5 < long_segment.risk
+    # Length alone is no evidence: the segment is not flagged, though its risk is above review.
+    assert long_segment.verdict == "ok" and long_segment.reasons == []
+    both = risk.combine(segment(), dims(coverage=0.7, source_chars=60))
+    assert both.verdict == "review" and both.reasons == [
+        "drift: only 70% of the source's content has a dictionary translation in the target",
+        "long segment: more words that can be wrong, which adds to the reasons above"]
+    assert explain("review", {PRIOR: 1.0}, dims(), []) == []
+
+
+def test_where_no_dimension_stands_out_the_one_that_pushed_most_is_named_without_scores() -> None:
+    parts = {"drift.lexical_coverage": 0.05, "checks.length_log_ratio": 0.04, "fluency.slor": 0.04,
+             "grammar.errors_per_10_words": 0.04}
+    reasons = explain("review", parts, dims(coverage=0.75), [])
+    assert reasons == ["drift: only 75% of the source's content has a dictionary translation in the target"]
+    document = {"drift": DimensionResult(0.93, {"mode": "context", "neighbour_z": -0.3})}
+    (reason,) = explain("review", {"drift.neighbour_z": 0.3}, document, [])
+    assert reason.startswith("drift: fits the sentences around it") and "0.93" not in reason
+    assert "compared with" not in reason
 
 
 def test_a_major_finding_is_a_reason_even_where_its_dimension_lowered_the_risk() -> None:
@@ -84,5 +96,4 @@ def test_a_major_finding_is_a_reason_even_where_its_dimension_lowered_the_risk()
     assert result.verdict == "review" and result.risk < 0.5
     assert result.reasons == ["checks: not in the target: '难民问题难以解决。'"]
     # A dimension that moved the logit by a hair is not given as a reason.
-    assert explain("review", {"drift.lexical_coverage": 0.004}, dims(), []) == [
-        "several small signals together: drift 0.80, checks 1.00"]
+    assert explain("review", {"drift.lexical_coverage": 0.004}, dims(), []) == []

@@ -64,6 +64,9 @@ def diagnose(settings: Settings, load: bool = False) -> dict[str, Any]:
     report["lexicon"] = _lexicon_report(settings.lexicon)
     if report["lexicon"].get("error"):
         problems.append(report["lexicon"]["error"])
+    report["thesaurus"] = _thesaurus_report(settings.thesaurus)
+    if report["thesaurus"].get("error"):
+        problems.append(report["thesaurus"]["error"])
     jar = find_local_jar()
     lt_ready = languagetool_reachable(settings) if settings.grammar in ("auto", "languagetool") else False
     report["grammar"] = {
@@ -105,6 +108,23 @@ def _lexicon_report(setting: str) -> dict[str, Any]:
     return {"setting": setting, "pairs": {"any": str(path)}}
 
 
+def _thesaurus_report(setting: str) -> dict[str, Any]:
+    """Where the WordNet of the word-level test is (mtqa.text.thesaurus), if anywhere."""
+    from mtqa.text.thesaurus import find_wordnet
+
+    try:
+        path = find_wordnet(setting)
+    except MtqaError as exc:
+        return {"setting": setting, "path": None, "error": str(exc)}
+    note = None if path or setting == "none" else ("no WordNet found: the word-level test uses the language "
+                                                   "model's predictions only (apt-get install wordnet-base)")
+    return {"setting": setting, "path": str(path) if path else None, "note": note}
+
+
+def _where(found: dict[str, Any]) -> str:
+    return found.get("path") or found.get("error") or found.get("note") or ""
+
+
 def _load_components(settings: Settings, problems: list[str]) -> dict[str, Any]:
     from mtqa.core.pipeline import Pipeline
 
@@ -139,6 +159,7 @@ def _print_text(report: dict[str, Any]) -> None:
         + (report["embedder"].get("path") or report["embedder"].get("error", "")),
         f"lexicon:      {report['lexicon']['setting']}"
         + "".join(f"  {pair}: {where}" for pair, where in report["lexicon"]["pairs"].items()),
+        f"thesaurus:    {report['thesaurus']['setting']}  " + _where(report["thesaurus"]),
         f"grammar:      {grammar['configured']} -> uses {grammar['auto_uses'] if grammar['configured'] == 'auto' else grammar['configured']}",
         f"  harper:       {grammar['harper']}",
         f"  languagetool: {'available' if lt['available'] else 'not available'}"

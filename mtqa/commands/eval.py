@@ -24,13 +24,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "eval", help="measure agreement with human labels on a dev dataset",
         description="Meta-evaluate mtqa on a labelled file: MQM ratings (.tsv: system, doc, seg_id, "
-        "source, target, mqm, errors_json), DEMETR pairs or BLiMP pairs (.jsonl).",
+        "source, target, mqm, errors_json), DEMETR pairs, BLiMP pairs or rewritten sentences with the words "
+        "a spinner replaced (.jsonl: doc, seg_id, original, spun, replaced).",
     )
     parser.add_argument("dataset", metavar="DATASET", help="the labelled file")
     parser.add_argument("--limit", type=int, metavar="N", help="only the first N rows (quick runs)")
     parser.add_argument("--folds", type=int, metavar="K",
                         help="held-out risk: refit the risk model on K-1 of K folds grouped by "
-                        "document (MQM) or item (DEMETR) and score the remaining fold")
+                        "document (MQM, spun) or item (DEMETR) and score the remaining fold")
     parser.add_argument("--no-cache", action="store_true", help="score again even if cached")
     parser.add_argument("-f", "--format", choices=("text", "json"), default="text")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here (default stdout)")

@@ -40,6 +40,9 @@ class Settings:
     # built-in one for the language pair: CC-CEDICT for Chinese to English), "none", or a
     # CC-CEDICT or TSV file.
     lexicon: str = "auto"
+    # WordNet for near-synonyms of suspect words in text with nothing to compare with
+    # (mtqa.text.thesaurus): "auto" (Debian's wordnet-base, $WNHOME, NLTK's data), "none", or a folder.
+    thesaurus: str = "auto"
     # Components, by registered name (`mtqa rules` and mtqa.scorers.registry); "none" disables one.
     fluency: str = "lm"
     grammar: str = "auto"  # auto | harper | languagetool | a plugin's
@@ -109,6 +112,10 @@ class Settings:
             raise ConfigError("lm_compute applies to lm_engine = 'ctranslate2'; the torch engine uses dtype")
         if self.threads is not None and self.threads < 1:
             raise ConfigError(f"threads must be positive, not {self.threads}")
+        if self.thesaurus not in ("auto", "none"):
+            from mtqa.text.thesaurus import find_wordnet
+
+            find_wordnet(self.thesaurus)  # ConfigError for a folder that is not a WordNet database
         if self.batch_size < 1:
             raise ConfigError(f"batch_size must be positive, not {self.batch_size}")
         for name in ("review_threshold", "fail_threshold"):

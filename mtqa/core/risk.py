@@ -49,9 +49,10 @@ REVIEW_SEVERITIES = ("major", "critical")
 HEADING_DIMENSIONS = ("grammar", "checks")
 # Per mode, a feature that sets the base rate rather than pointing at a problem: a longer
 # source gives more room for error (MQM zh-en: 44% of the shortest fifth of segments has a
-# Major error, 77% of the longest), so `ok` means as much for a long segment as for a short
-# one. It is not given as a reason.
-BASE_RATE_FEATURES = {"source": "checks.source_log_length"}
+# Major error, 77% of the longest), and a longer sentence of a rewritten text holds more words
+# a rewriter can have garbled, so `ok` means as much for a long segment as for a short one.
+# It is never the only reason a segment is flagged (see `explain`).
+BASE_RATE_FEATURES = {"source": "checks.source_log_length", "document": "fluency.n_tokens"}
 
 
 def logistic(x: float) -> float:
@@ -182,6 +183,8 @@ class RiskModel:
         else:
             verdict = self.verdict(risk, issues, mode)
         reasons = explain(verdict, parts, dims, issues) if verdict != "ok" else []
+        if not reasons:  # no evidence, only a base rate such as length: not flagged
+            verdict = "ok"
         raw["risk"] = {"mode": mode, "model": self.version,
                        "contributions": {k: round(v, 4) for k, v in parts.items()}}
         return SegmentResult(segment, scores, raw, issues, round(risk, 4), verdict, reasons)
@@ -227,7 +230,11 @@ def feature_values(dims: dict[str, DimensionResult]) -> dict[str, float]:
 
 def explain(verdict: str, parts: dict[str, float], dims: dict[str, DimensionResult],
             issues: list[Issue]) -> list[str]:
-    """One short reason per dimension that pushed the risk up, most important first."""
+    """One short reason per dimension that pushed the risk up, most important first.
+
+    Reasons name evidence: a base rate (`BASE_RATE_FEATURES`, e.g. length) is added as a note
+    after the evidence, never given alone. Empty when nothing but a base rate pushed the risk
+    up: such a segment is not flagged (`RiskModel.combine`)."""
     by_dimension: dict[str, float] = {}
     base_rate = sum(parts.get(feature, 0.0) for feature in BASE_RATE_FEATURES.values())
     parts = {feature: value for feature, value in parts.items() if feature not in BASE_RATE_FEATURES.values()}
@@ -235,23 +242,22 @@ def explain(verdict: str, parts: dict[str, float], dims: dict[str, DimensionResu
         dimension = feature.split(".", 1)[0]
         by_dimension[dimension] = by_dimension.get(dimension, 0.0) + value
     pushing_up = sum(weight for weight in by_dimension.values() if weight > 0)
+    ranked = sorted(by_dimension.items(), key=lambda kv: -kv[1])
+    # The dimensions that pushed hardest; where none stands out, the one that pushed most.
+    chosen = [d for d, weight in ranked
+              if weight >= REASON_MIN_LOGIT and weight >= REASON_MIN_CONTRIBUTION * pushing_up]
+    if not chosen and ranked and ranked[0][1] >= REASON_MIN_LOGIT:
+        chosen = [ranked[0][0]]
     reasons = []
-    given: set[str] = set()
-    for dimension, weight in sorted(by_dimension.items(), key=lambda kv: -kv[1]):
-        if weight < REASON_MIN_LOGIT or weight < REASON_MIN_CONTRIBUTION * pushing_up:
-            continue
+    for dimension in chosen:
         top_feature = max((f for f in parts if f.startswith(dimension + ".")), key=parts.__getitem__)
         reasons.append(_reason_for(dimension, dims.get(dimension), issues, top_feature))
-        given.add(dimension)
     # A major finding is a reason of its own, whatever its dimension did to the risk.
     for issue in issues:
-        if issue.severity in REVIEW_SEVERITIES and issue.dimension not in given:
+        if issue.severity in REVIEW_SEVERITIES and issue.dimension not in chosen:
             reasons.append(f"{issue.dimension}: {issue.message}")
-    if not reasons and base_rate > 0:
-        reasons.append("long segment: errors are more likely than average, though no single signal stands out")
-    if not reasons:
-        reasons.append("several small signals together: " + ", ".join(
-            f"{d} {dims[d].score:.2f}" for d in dims if dims[d].score is not None))
+    if reasons and base_rate >= REASON_MIN_LOGIT:
+        reasons.append("long segment: more words that can be wrong, which adds to the reasons above")
     return reasons
 
 
@@ -267,25 +273,48 @@ FEATURE_REASONS = {
     "checks.length_log_ratio": _length_reason,
     "drift.lexical_coverage": lambda raw: (f"only {raw['lexical_coverage']:.0%} of the source's content has a "
                                            "dictionary translation in the target"),
+    "fluency.synonym_gain_bits": lambda raw: _weak_word_choice(raw, "thesaurus"),
+    "fluency.prediction_gain_bits": lambda raw: _weak_word_choice(raw, "lm"),
 }
 
 
+def _weak_word_choice(raw: dict[str, Any], source: str) -> str:
+    """The tested word whose best alternative of `source` reads most better, as a reason below
+    the bar of a finding (fluency/word-choice)."""
+    best = max(((test, alternative) for test in raw.get("words_tested", ()) for alternative in test["alternatives"]
+                if alternative["source"] == source), key=lambda pair: pair[1]["gain"], default=None)
+    if best is None or best[1]["gain"] <= 0:
+        return "reads unnaturally: the language model finds its wording unusual"
+    return f"‘{best[0]['word']}’ reads less naturally here than ‘{best[1]['text']}’ would"
+
+
 def _reason_for(dimension: str, dim: DimensionResult | None, issues: list[Issue], top_feature: str) -> str:
-    """The dimension's first finding, else what its most risk-raising feature says."""
+    """The dimension's first finding, else what its most risk-raising feature says, in words
+    that say what was compared with what (nothing, in a document with neither source nor
+    reference)."""
     mine = [i for i in issues if i.dimension == dimension]
-    score = "" if dim is None or dim.score is None else f" ({dimension} {dim.score:.2f})"
     if mine:
         more = f" (+{len(mine) - 1} more)" if len(mine) > 1 else ""
         return f"{dimension}: {mine[0].message}{more}"
+    raw = dim.raw if dim is not None else {}
     if top_feature in FEATURE_REASONS and dim is not None:
-        return f"{dimension}: {FEATURE_REASONS[top_feature](dim.raw)}"
+        return f"{dimension}: {FEATURE_REASONS[top_feature](raw)}"
+    if dimension == "drift":
+        return f"drift: {DRIFT_REASONS.get(raw.get('mode', ''), DRIFT_REASONS['reference']).format(**raw)}"
     generic = {
-        "fluency": "reads unnaturally to the language model",
-        "grammar": "grammar findings",
-        "drift": "meaning differs from what it is compared with, or does not fit its document",
+        "fluency": "reads unnaturally: the language model finds its wording unusual",
+        "grammar": "the grammar checker has findings",
         "checks": "source and target disagree on numbers, names or punctuation",
     }
-    return f"{dimension}: {generic.get(dimension, 'low score')}{score}"
+    return f"{dimension}: {generic.get(dimension, 'its score is low')}"
+
+
+# The drift reason by comparison mode (mtqa.scorers.drift), where no finding says more.
+DRIFT_REASONS = {
+    "reference": "the meaning may differ from the {against}",
+    "crosslingual": "the meaning may differ from the source",
+    "context": "fits the sentences around it and the rest of the document less well than its other sentences do",
+}
 
 
 def _skip_reason(segment: Segment) -> str:

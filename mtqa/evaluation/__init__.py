@@ -53,15 +53,16 @@ def score_views(pipeline: Pipeline, dataset: Dataset, use_cache: bool = True,
 
 def evaluate(path: str, pipeline: Pipeline, limit: int | None = None, folds: int | None = None,
              use_cache: bool = True, quiet: bool = False) -> Evaluation:
-    from mtqa.evaluation import contrastive, fitting, mqm
+    from mtqa.evaluation import contrastive, fitting, mqm, spun
 
     dataset = load_dataset(path, limit)
-    views = score_views(pipeline, dataset, use_cache, quiet)
+    views = shipped = score_views(pipeline, dataset, use_cache, quiet)
     risk_source = f"shipped model {pipeline.risk.version}"
     if folds:
         views = fitting.held_out_views(dataset, views, folds, pipeline.risk, pipeline.settings.language)
         risk_source = f"held out: refitted on {folds - 1} of {folds} folds grouped by {fitting.GROUP_NAME[dataset.kind]}"
     tables: list[Table] = {"mqm": mqm.tables, "demetr": contrastive.demetr_tables,
-                           "blimp": contrastive.blimp_tables}[dataset.kind](dataset, views)
+                           "blimp": contrastive.blimp_tables,
+                           "spun": lambda d, v: spun.tables(d, v, shipped)}[dataset.kind](dataset, views)
     return Evaluation(str(dataset.path), dataset.kind, len(dataset.rows), str(pipeline.signature()),
                       risk_source, tables)

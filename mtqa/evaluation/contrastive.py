@@ -21,6 +21,7 @@ from mtqa.evaluation.peers import (
     reference_metrics,
 )
 from mtqa.evaluation.tables import Table
+from mtqa.evaluation.views import MONOLINGUAL_PER_TYPE
 
 
 def pair_values(view: ScoredView, quality: Callable[[int], float | None]) -> tuple[np.ndarray, np.ndarray]:
@@ -81,7 +82,27 @@ def demetr_tables(dataset: Dataset, views: dict[str, ScoredView]) -> list[Table]
     return [
         _breakdown("DEMETR accuracy by severity", [dataset.rows[r]["severity"] for r in rows], columns, note),
         _breakdown("DEMETR accuracy by perturbation", [dataset.rows[r]["pert_name"] for r in rows], columns),
+        *([monolingual_table(dataset, views)] if "demetr-monolingual" in views else []),
     ]
+
+
+def monolingual_table(dataset: Dataset, views: dict[str, ScoredView]) -> Table:
+    """The sampled items without their reference (each sentence alone, mode "document") beside
+    the same items with it: what mtqa sees of each perturbation in text it cannot compare."""
+    alone, compared = views["demetr-monolingual"], views["demetr"]
+    rows = alone.rows[0::2]
+    position_of = {row: p for p, row in enumerate(compared.rows[0::2])}
+    picked = [position_of[row] for row in rows]
+    with_reference = pair_values(compared, lambda p: None if compared.results[p].risk is None
+                                 else -compared.results[p].risk)
+    columns = {"risk, with reference": (with_reference[0][picked], with_reference[1][picked]),
+               **{f"{name}, no reference": pair for name, pair in _metric_columns(alone).items()
+                  if name in ("risk", "fluency", "grammar", "LM mean logprob")}}
+    title = "DEMETR accuracy by perturbation, without the reference (monolingual)"
+    return _breakdown(title, [dataset.rows[r]["pert_name"] for r in rows], columns,
+                      note=f"The first {MONOLINGUAL_PER_TYPE} items of each perturbation type; each sentence "
+                      "scored alone, as text with nothing to compare with (mode document), beside the same "
+                      "items scored with their reference.")
 
 
 def blimp_tables(dataset: Dataset, views: dict[str, ScoredView]) -> list[Table]:

@@ -1,9 +1,11 @@
 """Labelled dev files: read the rows, tell which kind of data they are from the columns.
 
-Three kinds, each with its own meta-evaluation (`mtqa.evaluation.mqm`, `.contrastive`):
+Four kinds, each with its own meta-evaluation (`mtqa.evaluation.mqm`, `.contrastive`, `.spun`):
 - `mqm`: machine translations rated by professional MQM raters (columns target, mqm, ...);
 - `demetr`: a good MT sentence and a perturbed copy, with a human reference (mt_sent, pert_sent);
-- `blimp`: grammatical / ungrammatical minimal pairs (sentence_good, sentence_bad).
+- `blimp`: grammatical / ungrammatical minimal pairs (sentence_good, sentence_bad);
+- `spun`: sentences of documents put through a synonym spinner, with the words it replaced
+  (doc, seg_id, original, spun, replaced).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ KIND_COLUMNS: dict[str, frozenset[str]] = {
     "mqm": frozenset({"system", "doc", "seg_id", "source", "target", "mqm"}),
     "demetr": frozenset({"mt_sent", "pert_sent", "eng_sent", "severity", "pert_name"}),
     "blimp": frozenset({"sentence_good", "sentence_bad", "linguistics_term"}),
+    "spun": frozenset({"doc", "seg_id", "original", "spun", "replaced"}),
 }
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))

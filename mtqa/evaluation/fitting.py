@@ -5,13 +5,18 @@ weight per named feature), fitted as a ranker and then calibrated:
 - "reference": DEMETR pairs. A logistic on feature differences learns which direction is
   worse (perturbed minus good = 1); Platt scaling turns its score into the probability
   that a sentence is the perturbed one.
-- "source" (a source in another language, no reference) and "document" (nothing to compare
-  with): MQM targets with their source, and the same targets arranged as documents. The
+- "source" (a source in another language, no reference): MQM targets with their source. The
   ranker is fitted on pairs of the systems' translations of the same source segment, so it
   learns what separates better from worse translations of the same content rather than
   which sources are hard (fitted on all segments at once, a model learns mostly length:
   longer segments collect more errors); Platt scaling then calibrates it to the probability
   of a Major error (a Major span, or MQM >= 5).
+- "document" (nothing to compare with: a rewritten article): the spun sentences of spun_dev,
+  each document scored as a document. The ranker is fitted on pairs of sentences of the same
+  document with different numbers of replaced words; Platt scaling, with the sentence's length
+  as a base rate (a longer sentence holds more words a spinner can replace), calibrates it to
+  the probability that the sentence holds a replaced word. (The same MQM targets arranged as
+  documents, view "mqm-document", can still be refitted and measured held out by `mtqa eval`.)
 Thresholds per mode: `review` is the highest risk that still catches REVIEW_RECALL[mode] of
 the serious segments of the training data; `fail` the lowest risk that at most FAIL_FALSE_ALARM
 of the clean ones reach. Cross-validation groups folds by MQM document / DEMETR item, so
@@ -47,7 +52,7 @@ from mtqa.scorers.checks.length import LENGTH_SPREAD
 if TYPE_CHECKING:
     from mtqa.evaluation import ScoredView
 
-GROUP_NAME = {"mqm": "document", "demetr": "item", "blimp": "pair"}
+GROUP_NAME = {"mqm": "document", "demetr": "item", "blimp": "pair", "spun": "document"}
 # Inputs of each mode's model: raw values a person can read as a reason (see docs/accuracy.md).
 FEATURES: dict[str, tuple[str, ...]] = {
     "source": (
@@ -56,12 +61,12 @@ FEATURES: dict[str, tuple[str, ...]] = {
         "checks.numbers_extra", "checks.names_missing", "checks.dates_differing",
         "checks.quote_marks_missing", "drift.lexical_coverage",
     ),
-    # Length-robust only (the context z-scores are length-adjusted by drift): per-token LM
-    # values favour long sentences and flag short clean ones on the sample article, and the
-    # length-adjusted SLOR got a tiny weight of the wrong sign on MQM, so fluency is left out.
+    # The word-level test (fluency) and what does not grow with length: the topical fit is
+    # length-adjusted by drift; length itself enters as the base rate (BASE_RATE_FEATURES).
     "document": (
-        "drift.word_z", "drift.neighbour_z", "drift.centroid_z", "drift.max_word_excess_bits",
-        "grammar.errors_per_10_words",
+        "fluency.synonym_gain_bits", "fluency.prediction_gain_bits", "fluency.word_choices",
+        "fluency.max_excess_surprisal", "fluency.slor_adjusted", "grammar.errors_per_10_words",
+        "drift.neighbour_z", "drift.centroid_z",
     ),
     # Only what works in any target language, and what a person can check: length against
     # the source, numbers, quotes, placeholders, untranslated text, the lexicon's coverage.
@@ -80,10 +85,12 @@ FEATURES: dict[str, tuple[str, ...]] = {
 }
 REGULARISATION = 1.0  # inverse L2 strength of scikit-learn's LogisticRegression
 MQM_PAIR_GAP = 0.5  # MQM points between two translations that count as a ranking
-# Share of the serious segments `review` should catch, per mode. Document mode sees no
-# source, so it cannot see most Major errors (mistranslations) at all: asked for 0.8 it
-# would flag four segments in five; 0.5 flags the sentences that read worst.
-REVIEW_RECALL = {"reference": 0.8, "source": 0.8, "document": 0.5, LOCALISATION_MODE: 0.5}
+# Share of the serious segments `review` should catch, per mode (document mode: rewritten
+# sentences with SPUN_SERIOUS or more replaced words; l10n: without fluency or grammar, half
+# of the Major errors is what checks a person can verify reach).
+REVIEW_RECALL = {"reference": 0.8, "source": 0.8, "document": 0.8, LOCALISATION_MODE: 0.5}
+# Rewritten text: sentences with this many replaced words are the ones `review` should catch.
+SPUN_SERIOUS = 2
 FAIL_FALSE_ALARM = 0.02
 
 
@@ -182,16 +189,22 @@ def fit_view(dataset: Dataset, view: ScoredView, positions: Sequence[int],
         positions = list(positions)
         dims = [view.dims[p] for p in positions]
         rows = [dataset.rows[view.rows[p]] for p in positions]
-        labels = np.array([is_major(row) for row in rows])
+        if dataset.kind == "spun":
+            replaced = np.array([int(row["n_replaced"]) for row in rows])
+            labels, pairs = replaced > 0, _within_document_pairs(rows)
+            serious, clean = replaced >= SPUN_SERIOUS, replaced == 0
+        else:
+            labels, pairs = np.array([is_major(row) for row in rows]), _within_item_pairs(rows)
+            serious, clean = labels, ~labels
         # A base-rate feature (mtqa.core.risk) enters at the calibration step only, so it cannot
         # change the order of translations of one source.
         prior = BASE_RATE_FEATURES.get(mode)
         ranked = [name for name in names if name != prior]
-        model = fit_ranking(dims, _within_item_pairs(rows), labels, ranked, prior if prior in names else None)
+        model = fit_ranking(dims, pairs, labels, ranked, prior if prior in names else None)
         if mode == LOCALISATION_MODE:
-            model = _with_declared_directions(model, dims, _within_item_pairs(rows), labels, ranked)
+            model = _with_declared_directions(model, dims, pairs, labels, ranked)
         scored = risks(model, dims)
-        review, fail = choose_thresholds(scored[labels], scored[~labels], REVIEW_RECALL[mode])
+        review, fail = choose_thresholds(scored[serious], scored[clean], REVIEW_RECALL[mode])
         if mode == "document":
             # A short document has no context features: a segment the model knows nothing
             # about (every feature at its mean) must not be put up for review.
@@ -254,6 +267,21 @@ def _within_item_pairs(rows: Sequence[dict]) -> list[tuple[int, int]]:
     return pairs
 
 
+def _within_document_pairs(rows: Sequence[dict]) -> list[tuple[int, int]]:
+    """(worse, better) index pairs of sentences of one document whose numbers of replaced words
+    differ: the ranker learns what separates garbled from clean sentences of the same text."""
+    documents: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        documents.setdefault(str(row["doc"]), []).append(i)
+    pairs = []
+    for members in documents.values():
+        for a, b in combinations(members, 2):
+            gap = int(rows[a]["n_replaced"]) - int(rows[b]["n_replaced"])
+            if gap:
+                pairs.append((a, b) if gap > 0 else (b, a))
+    return pairs
+
+
 def _pair_positions(view: ScoredView) -> dict[int, tuple[int, int]]:
     """Dataset row -> positions of its better and worse segment in the view."""
     positions: dict[int, list[int]] = {}
@@ -264,7 +292,7 @@ def _pair_positions(view: ScoredView) -> dict[int, tuple[int, int]]:
 
 def group_of(dataset: Dataset, row: int) -> str:
     values = dataset.rows[row]
-    return str(values["doc"] if dataset.kind == "mqm" else values.get("id", row))
+    return str(values["doc"] if dataset.kind in ("mqm", "spun") else values.get("id", row))
 
 
 def fold_of_groups(groups: Sequence[str], folds: int) -> dict[str, int]:
@@ -307,7 +335,7 @@ def held_out_views(dataset: Dataset, views: dict[str, ScoredView], folds: int,
 
 
 # The data each mode is fitted on: dataset (the key of `scored` in `fit_risk_model`) and view.
-TRAINING_VIEW = {"source": ("mqm", "mqm-source"), "document": ("mqm", "mqm-document"),
+TRAINING_VIEW = {"source": ("mqm", "mqm-source"), "document": ("spun", "spun"),
                  "reference": ("demetr", "demetr"), LOCALISATION_MODE: ("mqm-l10n", "mqm-source")}
 
 
@@ -317,13 +345,13 @@ def _feature_names(mode: str, drop: Sequence[str] = ()) -> list[str]:
 
 
 def fit_risk_model(scored: dict[str, tuple[Dataset, dict[str, ScoredView]]], version: str,
-                   meta: dict | None = None, drop: Sequence[str] = (),
-                   modes: Sequence[str] | None = None) -> RiskModel:
-    """Fit every mode on all of its data, over FEATURES less `drop`. `scored`: dataset
-    (`TRAINING_VIEW`'s keys: "mqm", "demetr", "mqm-l10n") -> (dataset, its views); a mode
-    whose dataset is not given is left out. The global thresholds (for a mode without its own) are
-    the document mode's."""
-    models = {}
+                   meta: dict | None = None, drop: Sequence[str] = (), modes: Sequence[str] | None = None,
+                   kept: RiskModel | None = None) -> RiskModel:
+    """Fit `modes` (default: every mode whose data is given) on all of their data, over FEATURES
+    less `drop`, and take the other modes from `kept`. `scored`: dataset (`TRAINING_VIEW`'s keys:
+    "mqm", "spun", "demetr", "mqm-l10n") -> (dataset, its views). The global thresholds (for a
+    mode without its own) are the document mode's."""
+    models = dict(kept.models) if kept else {}
     for mode, (key, view_name) in TRAINING_VIEW.items():
         if key not in scored or modes is not None and mode not in modes:
             continue

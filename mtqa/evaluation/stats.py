@@ -113,3 +113,33 @@ def precision_recall(predicted: Sequence[bool], actual: Sequence[bool]) -> dict[
         "predicted": n_predicted,
         "actual": n_actual,
     }
+
+
+def auc(positives: Sequence[float], negatives: Sequence[float]) -> float:
+    """Area under the ROC curve: the chance that a random positive scores above a random
+    negative, ties counting half (NaN values left out)."""
+    a, b = np.asarray(positives, dtype=float), np.asarray(negatives, dtype=float)
+    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    if not len(a) or not len(b):
+        return math.nan
+    difference = a[:, None] - b[None, :]
+    return float(((difference > 0).sum() + 0.5 * (difference == 0).sum()) / difference.size)
+
+
+def ranks(values: Sequence[float]) -> np.ndarray:
+    """1-based ranks, ties given their average rank."""
+    array = np.asarray(values, dtype=float)
+    order = np.argsort(array, kind="stable")
+    ranked = np.empty(len(array))
+    ranked[order] = np.arange(1, len(array) + 1)
+    for value in np.unique(array):
+        tied = array == value
+        ranked[tied] = ranked[tied].mean()
+    return ranked
+
+
+def spearman(x: Sequence[float], y: Sequence[float]) -> float:
+    """Spearman's rho: Pearson of the ranks (pairs with a NaN left out)."""
+    a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    keep = ~(np.isnan(a) | np.isnan(b))
+    return pearson(ranks(a[keep]), ranks(b[keep])) if keep.sum() > 1 else math.nan

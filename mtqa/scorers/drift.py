@@ -17,14 +17,12 @@ models (a path or a hub name) are trusted with any language.
 
 - "context": neither. How well the sentence fits its document: embedding similarity to its
   neighbours and to the rest of the document, as z-scores within the document, so a sentence
-  that does not fit stands out whatever the document's topic; and content words the causal
-  LM finds implausible in context (far more surprising after the previous sentences than the
-  word's own frequency predicts).
+  that does not fit stands out whatever the document's topic. (Words that do not fit their
+  sentence are the fluency scorer's word-level test, mtqa.scorers.substitution.)
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,7 +41,7 @@ from mtqa.text.words import is_content_word, stem
 
 if TYPE_CHECKING:
     from mtqa.models.embeddings import SentenceEmbedder
-    from mtqa.models.lm import CausalLM, WordSurprisal
+    from mtqa.models.lm import CausalLM
 
 DIMENSION = "drift"
 
@@ -66,12 +64,6 @@ MISSING_TERMS_REPORTED = 3
 CONTEXT_OFFSET, CONTEXT_SLOPE = 2.0, 1.5
 # A sentence whose topical fit is this many standard deviations below the document's is reported.
 CONTEXT_OUTLIER_Z = -1.5
-# A content word is implausible when the LM's surprisal in context exceeds the word's
-# unigram surprisal (-log2 of its wordfreq frequency) by this many bits.
-IMPLAUSIBLE_BITS = 0.0
-IMPLAUSIBLE_REPORTED = 2
-# Sentences before the scored one that the LM reads as context.
-LM_CONTEXT_SENTENCES = 2
 # Documents whose sentence fits are kept (bounded, so a long batch run's memory stays flat).
 DOCUMENT_FITS_KEPT = 256
 
@@ -97,20 +89,12 @@ class SentenceFit:
 
     neighbour_similarity: float
     centroid_similarity: float
-    max_word_excess: float  # bits, of the least plausible content word
-    implausible: list[tuple[float, WordSurprisal]]  # above IMPLAUSIBLE_BITS, worst first
     neighbour_z: float
     centroid_z: float
-    word_z: float
-
-    @property
-    def topic_z(self) -> float:
-        return (self.neighbour_z + self.centroid_z) / 2
 
     @property
     def z(self) -> float:
-        """Topical fit (embeddings) and word plausibility (LM) count equally."""
-        return (self.topic_z + self.word_z) / 2
+        return (self.neighbour_z + self.centroid_z) / 2
 
 
 MEANING_CHANGED = Rule(
@@ -130,10 +114,6 @@ OFF_CONTEXT = Rule(
     "drift/off-context", "a sentence off its document's topic",
     explanation=f"The sentence's similarity to its neighbours and the rest of the document is over {-CONTEXT_OUTLIER_Z} "
     "standard deviations below the document's typical sentence (length taken into account).")
-IMPLAUSIBLE_WORD = Rule(
-    "drift/implausible-word", "a content word the language model finds implausible after the previous sentences",
-    explanation="The word is far more surprising in its document context than its frequency predicts: a word "
-    "swapped for a wrong synonym, or a mistranslated term.")
 
 
 class DriftScorer(Scorer):
@@ -340,58 +320,27 @@ class DriftScorer(Scorer):
             centroid_sim.append(float(vectors[i] @ rest / (np.linalg.norm(rest) or 1.0)))
             near = [position[n.index] for n in sentence.neighbours() if n.index in position]
             neighbour_sim.append(float(np.mean(vectors[near] @ vectors[i])) if near else centroid_sim[-1])
-        implausible = self._implausible_words(sentences)
-        word_excess = [words[0][0] if words else 0.0 for words in implausible]
-        # Short sentences are less similar to anything and long ones have more words that can
-        # surprise: z-scores of what length does not explain, so length alone separates nothing.
+        # Short sentences are less similar to anything: z-scores of what length does not
+        # explain, so length alone separates nothing.
         lengths = [len(words_of) for words_of in (words(s.text) for s in sentences)]
         z_neighbour = length_adjusted_zscores(neighbour_sim, lengths)
         z_centroid = length_adjusted_zscores(centroid_sim, lengths)
-        z_words = [-z for z in length_adjusted_zscores(word_excess, lengths)]
-        return {
-            s.index: SentenceFit(neighbour_sim[i], centroid_sim[i], word_excess[i],
-                                 [(bits, w) for bits, w in implausible[i] if bits > IMPLAUSIBLE_BITS],
-                                 z_neighbour[i], z_centroid[i], z_words[i])  # fmt: skip
-            for i, s in enumerate(sentences)
-        }
-
-    def _implausible_words(self, sentences: list[Segment]) -> list[list[tuple[float, WordSurprisal]]]:
-        """Per sentence, its content words by how much more surprising the LM finds them after
-        the previous sentences than their frequency predicts (bits), most surprising first."""
-        lm = self.lm
-        contexts = [" ".join(x.text for x in sentences[max(0, i - LM_CONTEXT_SENTENCES) : i]) or None
-                    for i in range(len(sentences))]  # fmt: skip
-        ranked = []
-        for scores in lm.score([x.text for x in sentences], contexts):
-            # The first word carries the surprise of any sentence start, capitalised words are
-            # mostly names (new information, not errors): neither is judged.
-            excess = [(w.surprisal - unigram_surprisal(w.text), w) for w in scores.words[1:]
-                      if is_content_word(w.text) and not w.text[0].isupper()]  # fmt: skip
-            ranked.append(sorted(excess, key=lambda pair: -pair[0]))
-        return ranked
+        return {s.index: SentenceFit(neighbour_sim[i], centroid_sim[i], z_neighbour[i], z_centroid[i])
+                for i, s in enumerate(sentences)}
 
     def _context_result(self, segment: Segment, fit: SentenceFit) -> DimensionResult:
         z = fit.z
         raw = {
             "neighbour_similarity": round(fit.neighbour_similarity, 4),
             "centroid_similarity": round(fit.centroid_similarity, 4),
-            "max_word_excess_bits": round(fit.max_word_excess, 2),
-            "implausible_words": len(fit.implausible),
             "neighbour_z": round(fit.neighbour_z, 3),
             "centroid_z": round(fit.centroid_z, 3),
-            "word_z": round(fit.word_z, 3),
             "context_z": round(z, 3),
         }
         issues = []
-        if fit.topic_z < CONTEXT_OUTLIER_Z:
-            issues.append(OFF_CONTEXT.at(0, len(segment.text),
-                                         f"sentence is off the document's topic ({-fit.topic_z:.1f} standard "
-                                         "deviations below its typical similarity to the rest)"))
-        issues += [
-            IMPLAUSIBLE_WORD.at(word.start, word.end, f"{word.text!r} is implausible here "
-                                f"({bits:.1f} bits more surprising than its frequency predicts)")
-            for bits, word in fit.implausible[:IMPLAUSIBLE_REPORTED]
-        ]
+        if z < CONTEXT_OUTLIER_Z:
+            issues.append(OFF_CONTEXT.at(0, len(segment.text), "this sentence is about something else than the "
+                                         "sentences around it and the rest of the document"))
         return DimensionResult(logistic(CONTEXT_OFFSET + CONTEXT_SLOPE * z), raw, issues)
 
     def signature(self) -> dict[str, Any]:
@@ -417,13 +366,6 @@ def _missing_terms_issue(segment: Segment, coverage: Coverage) -> Issue:
 
 def _short(gloss: str, limit: int = 30) -> str:
     return gloss if len(gloss) <= limit else gloss[: limit - 1].rstrip() + "…"
-
-
-def unigram_surprisal(word: str) -> float:
-    """Bits: -log2 of the word's frequency in English (wordfreq), floored for unknown words."""
-    from wordfreq import word_frequency
-
-    return -math.log2(max(word_frequency(word.lower(), "en"), 1e-9))
 
 
 def length_adjusted_zscores(values: Sequence[float], lengths: Sequence[int]) -> list[float]:
@@ -464,13 +406,9 @@ SPEC = ComponentSpec(
         # context mode
         Feature("neighbour_similarity", "cosine", 1, "mean similarity with the neighbouring sentences"),
         Feature("centroid_similarity", "cosine", 1, "similarity with the rest of the document"),
-        Feature("max_word_excess_bits", "bits", -1, "how much more surprising the least plausible content word "
-                "is in context than its frequency predicts"),
-        Feature("implausible_words", "count", -1, "content words more surprising in context than their frequency"),
         Feature("neighbour_z", "z", 1, "neighbour similarity within the document, length-adjusted"),
         Feature("centroid_z", "z", 1, "document similarity within the document, length-adjusted"),
-        Feature("word_z", "z", 1, "word plausibility within the document, length-adjusted"),
-        Feature("context_z", "z", 1, "topical fit and word plausibility together"),
+        Feature("context_z", "z", 1, "neighbour and document similarity together"),
     ),
-    rules=(MEANING_CHANGED, UNSUPPORTED_WORD, SOURCE_TERM_MISSING, OFF_CONTEXT, IMPLAUSIBLE_WORD),
+    rules=(MEANING_CHANGED, UNSUPPORTED_WORD, SOURCE_TERM_MISSING, OFF_CONTEXT),
 )

@@ -9,6 +9,12 @@ more context), so `LENGTH_PENALTY * ln(n_tokens)` is subtracted: with it, SLOR o
 translations that raters found (nearly) error-free no longer correlates with length
 (Spearman +0.03, vs +0.57 without). A logistic squash maps the result to [0, 1].
 See benchmarks/blimp_fluency.py for how the variants rank BLiMP minimal pairs.
+
+A sentence with nothing to compare with (no source, no reference: a rewritten article) also gets
+word-level evidence of a substituted word (mtqa.scorers.substitution): its most surprising
+content words are swapped for near-synonyms and for the LM's own predictions, and a much
+likelier alternative is reported as a `fluency/word-choice` finding that suggests it. With a
+source or reference, drift compares the meaning directly, so this (costlier) test is not run.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from mtqa.core.components import ComponentSpec, Feature, Rule, Scorer
 from mtqa.core.config import Settings
 from mtqa.core.documents import DimensionResult, Issue, Segment
 from mtqa.core.risk import logistic
+from mtqa.scorers.substitution import LM_TOP_K, WordTest, describe, test_words
+from mtqa.text.language import comparison_mode
 
 if TYPE_CHECKING:
     from mtqa.models.lm import TokenScores, WordSurprisal
@@ -36,6 +44,12 @@ SLOR_SCALE = 0.6
 # flag and 66% of flags lie inside a span MQM raters marked as an error (31% of all words do).
 FLAG_EXCESS_BITS = 7.0
 FLAG_MIN_SURPRISAL = 12.0
+# A tested word is reported as a wrong word choice when a near-synonym makes it and the words
+# after it this many bits likelier, or one of the LM's own predictions does by PREDICTION_BITS
+# (a higher bar: the LM picked those for the left context, so they start ahead).
+SYNONYM_BITS = 6.0
+PREDICTION_BITS = 10.0
+SUGGESTIONS = 3
 FORMULA = ("slor=(lm_logprob-unigram_logprob)/n_tokens, unknown words neutral; "
            "score=sigmoid((slor-{p}*ln(n_tokens)-({m}))/{s})")
 
@@ -81,6 +95,13 @@ UNEXPECTED_WORD = Rule(
     f"{FLAG_EXCESS_BITS:g} bits and is at least {FLAG_MIN_SURPRISAL:g} bits: a wrong word choice, a "
     "mistranslated term or a garbled phrase. Names and rare terms are judged against their own "
     "frequency, so they are not flagged for being rare.")
+WORD_CHOICE = Rule(
+    "fluency/word-choice", "a word a near-synonym or the language model's own choice would read much better in",
+    explanation="Text with neither source nor reference only: the sentence's most surprising content words are "
+    "swapped for WordNet near-synonyms and for the language model's likeliest words, and the word and the "
+    f"words after it are scored again. A near-synonym that makes them {SYNONYM_BITS:g} bits likelier (a "
+    f"prediction of the model's, {PREDICTION_BITS:g} bits) is suggested: the word was probably swapped for a "
+    "synonym of the wrong sense, as article spinners do.")
 
 
 class LMFluencyScorer(Scorer):
@@ -90,9 +111,11 @@ class LMFluencyScorer(Scorer):
 
     def __init__(self, settings: Settings) -> None:
         from mtqa.models.lm import causal_lm_for
+        from mtqa.text.thesaurus import load_wordnet
 
         self.settings = settings
         self.language = settings.language.split("-")[0].lower()
+        self.wordnet = load_wordnet(settings.thesaurus)
         self.lm = causal_lm_for(settings)
 
     @property
@@ -109,15 +132,22 @@ class LMFluencyScorer(Scorer):
             "unigram": f"wordfreq:{self.language}",
             "fluency_flag": f"excess>={FLAG_EXCESS_BITS}b,surprisal>={FLAG_MIN_SURPRISAL}b",
             "fluency_spans": self.settings.fluency_spans,
+            "word_choice": (f"{describe(self.wordnet)},synonym>={SYNONYM_BITS}b,"
+                            f"prediction>={PREDICTION_BITS}b"),
         }
 
     def score(self, segments: Sequence[Segment]) -> list[DimensionResult]:
         scored = [segment for segment in segments if segment.scored]
-        by_segment = dict(zip(map(id, scored), self.lm.score([s.text for s in scored])))
-        return [self._result(by_segment[id(s)]) if s.scored else DimensionResult(None)
+        alone = [s for s in scored if comparison_mode(s, s.language(self.settings.language)) == "context"]
+        # One pass each: the word-level test needs the LM's top predictions, the rest does not.
+        by_segment = dict(zip(map(id, alone), self.lm.score([s.text for s in alone], top_k=LM_TOP_K), strict=True))
+        others = [s for s in scored if id(s) not in by_segment]
+        by_segment.update(zip(map(id, others), self.lm.score([s.text for s in others]), strict=True))
+        tests = {id(s): test_words(self.lm, by_segment[id(s)], self.wordnet) for s in alone}
+        return [self._result(by_segment[id(s)], tests.get(id(s))) if s.scored else DimensionResult(None)
                 for s in segments]  # fmt: skip
 
-    def _result(self, scores: TokenScores) -> DimensionResult:
+    def _result(self, scores: TokenScores, tests: list[WordTest] | None = None) -> DimensionResult:
         if not scores.n_tokens:
             return DimensionResult(None)
         value = slor(scores, self.language)
@@ -135,17 +165,56 @@ class LMFluencyScorer(Scorer):
             "worst_surprisal": round(worst.surprisal, 3) if worst else 0.0,
             "max_excess_surprisal": round(excess[worst], 3) if worst else 0.0,
         }
-        return DimensionResult(fluency_score(adjusted), raw, self._issues(excess))
+        choices: list[Issue] = []
+        if tests is not None:
+            raw.update(word_choice_evidence(tests))
+            choices = word_choice_issues(tests)
+        chosen = {(issue.start, issue.end) for issue in choices}
+        return DimensionResult(fluency_score(adjusted), raw, choices + self._issues(excess, chosen))
 
-    def _issues(self, excess: dict[WordSurprisal, float]) -> list[Issue]:
+    def _issues(self, excess: dict[WordSurprisal, float], reported: set[tuple[int, int]]) -> list[Issue]:
         flagged = [word for word, bits in excess.items()
-                   if bits >= FLAG_EXCESS_BITS and word.surprisal >= FLAG_MIN_SURPRISAL]  # fmt: skip
+                   if bits >= FLAG_EXCESS_BITS and word.surprisal >= FLAG_MIN_SURPRISAL
+                   and (word.start, word.end) not in reported]  # fmt: skip
         flagged.sort(key=lambda word: excess[word], reverse=True)
         return [
             UNEXPECTED_WORD.at(word.start, word.end,
-                               f"“{word.text}” is unexpected here (surprisal {word.surprisal:.1f} bits)")
+                               f"“{word.text}” is unexpected here: the language model rarely sees it after "
+                               "the words before it")
             for word in flagged[: self.settings.fluency_spans]
         ]
+
+
+def word_choice_evidence(tests: list[WordTest]) -> dict[str, Any]:
+    """Raw values of the word-level test: the best gain per kind of alternative (0 when none
+    reads better), how many words are reported, and every tested word."""
+    def best(source: str) -> float:
+        gains = [a.gain for t in tests if (a := t.best(source)) is not None]
+        return round(max([0.0, *gains]), 3)
+
+    return {
+        "synonym_gain_bits": best("thesaurus"),
+        "prediction_gain_bits": best("lm"),
+        "word_choices": sum(1 for t in tests if _suggestions(t)),
+        "words_tested": [t.to_dict() for t in tests],
+    }
+
+
+def _suggestions(test: WordTest) -> list[str]:
+    bar = {"thesaurus": SYNONYM_BITS, "lm": PREDICTION_BITS}
+    return [a.text for a in test.alternatives if a.gain >= bar[a.source]][:SUGGESTIONS]
+
+
+def word_choice_issues(tests: list[WordTest]) -> list[Issue]:
+    issues = []
+    for test in tests:
+        suggestions = _suggestions(test)
+        if suggestions:
+            expected = " or ".join(f"‘{s}’" for s in suggestions[:2])
+            issues.append(WORD_CHOICE.at(test.word.start, test.word.end,
+                                         f"‘{test.word.text}’ does not fit here; the language model expects "
+                                         f"{expected}", suggestions))
+    return issues
 
 
 SPEC = ComponentSpec(
@@ -160,7 +229,12 @@ SPEC = ComponentSpec(
         Feature("worst_word", "word", 0, "the word whose surprisal most exceeds its frequency's"),
         Feature("worst_surprisal", "bits", -1, "surprisal of that word in context"),
         Feature("max_excess_surprisal", "bits", -1, "how much more surprising that word is than its frequency"),
+        Feature("synonym_gain_bits", "bits", -1, "without source or reference: how much likelier the best WordNet "
+                "near-synonym of a tested word makes it and the words after it (0: none reads better)"),
+        Feature("prediction_gain_bits", "bits", -1, "the same for the language model's own likeliest word"),
+        Feature("word_choices", "count", -1, "words reported as wrong word choices (fluency/word-choice)"),
+        Feature("words_tested", "list", 0, "each tested word with its alternatives and their gains"),
     ),
-    rules=(UNEXPECTED_WORD,),
+    rules=(WORD_CHOICE, UNEXPECTED_WORD),
     languages=frozenset({"en"}),
 )

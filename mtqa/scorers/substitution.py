@@ -1,0 +1,160 @@
+"""Word-level evidence of a substituted word: would a near-synonym read much better here?
+
+An article spinner (or a careless rewrite) swaps words for thesaurus synonyms regardless of
+sense: "annexed" becomes "overthrew", "exercises" becomes "match". A causal LM reads only the
+left context, so such a word shows twice: the word itself is surprising, and so are the words
+after it, which were written for the original. For the most surprising content words of a
+sentence, the sentence is scored again with each word swapped for candidate alternatives:
+
+- near-synonyms from WordNet (mtqa.text.thesaurus), put in the word's form;
+- the LM's own likeliest words at that position (its top predictions, from the same pass).
+
+Each variant is scored from the word through the RIGHT_WORDS words after it (the prefix is the
+same), and the gain is how many bits likelier the alternative makes that stretch of text. A much
+likelier alternative is evidence that the word was swapped, and becomes the suggestion
+("overthrew -> annexed?"). The variants of a sentence are scored in one batch
+(`CausalLM.score_variants`), at most TESTED_WORDS x (THESAURUS_CANDIDATES + LM_CANDIDATES) per
+sentence, each only as long as the prefix plus a few words (benchmarks/bench_spun.py measures
+the cost).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mtqa.text.words import is_content_word
+
+if TYPE_CHECKING:
+    from mtqa.models.lm import CausalLM, TokenScores, WordSurprisal
+    from mtqa.text.thesaurus import WordNet
+
+LN2 = math.log(2)
+# Content words tested per sentence (the most surprising ones), and the least surprisal (bits)
+# that makes a word worth testing: most well-chosen content words lie below it.
+TESTED_WORDS = 3
+MIN_TESTED_SURPRISAL = 9.0
+# Alternatives per tested word: WordNet near-synonyms (the most common first) and the LM's top
+# predictions; only words at least this common (wordfreq Zipf scale: 3 = once per million words)
+# are tried, as a rare word is not what the text should have said.
+THESAURUS_CANDIDATES = 1
+LM_CANDIDATES = 1
+LM_TOP_K = 40
+MIN_ZIPF = 3.0
+# Words after the swapped one that the comparison covers: a wrong word makes them surprising too.
+RIGHT_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Alternative:
+    text: str
+    source: str  # "thesaurus" or "lm"
+    gain: float  # bits: how much likelier the word and the RIGHT_WORDS after it read with it
+
+
+@dataclass(frozen=True)
+class WordTest:
+    """One tested word and its alternatives, best first."""
+
+    word: WordSurprisal
+    right_surprisal: float  # bits: the RIGHT_WORDS words after it, as written
+    alternatives: tuple[Alternative, ...]
+
+    def best(self, source: str) -> Alternative | None:
+        return next((a for a in self.alternatives if a.source == source), None)
+
+    def to_dict(self) -> dict:
+        return {"word": self.word.text, "start": self.word.start, "end": self.word.end,
+                "surprisal": round(self.word.surprisal, 2), "right_surprisal": round(self.right_surprisal, 2),
+                "alternatives": [{"text": a.text, "source": a.source, "gain": round(a.gain, 2)}
+                                 for a in self.alternatives]}
+
+
+def test_words(lm: CausalLM, scores: TokenScores, wordnet: WordNet | None) -> list[WordTest]:
+    """The most surprising content words of `scores` (scored with `top_k` >= LM_TOP_K) with
+    their alternatives, in text order."""
+    tested = []
+    replacements: list[tuple[int, int, str]] = []
+    owners: list[tuple[int, str, str, float]] = []  # tested index, alternative, source, original bits
+    for index in _words_to_test(scores):
+        word = scores.words[index]
+        stretch_end = scores.words[min(len(scores.words), index + RIGHT_WORDS + 1) - 1].end
+        original = _bits(scores, word.start, stretch_end)
+        for text, source in _candidates(word, scores, wordnet):
+            replacements.append((word.start, stretch_end, text + scores.text[word.end:stretch_end]))
+            owners.append((len(tested), text, source, original))
+        right = sum(w.surprisal for w in scores.words[index + 1:index + 1 + RIGHT_WORDS])
+        tested.append((word, right, []))
+    if replacements:
+        # Only the prefix and the stretch are scored: the rest of the sentence is cut off.
+        variants = lm.score_variants(scores.text, [(s, len(scores.text), r) for s, _, r in replacements],
+                                     scores.context)
+        for (position, text, source, original), (start, _, replacement), variant in zip(
+                owners, replacements, variants, strict=True):
+            gain = original - _bits(variant, start, start + len(replacement))
+            tested[position][2].append(Alternative(text, source, gain))
+    return [WordTest(word, right, tuple(sorted(alternatives, key=lambda a: -a.gain)))
+            for word, right, alternatives in tested]
+
+
+def describe(wordnet: WordNet | None) -> str:
+    """The test's settings, for the signature."""
+    return (f"words={TESTED_WORDS}@{MIN_TESTED_SURPRISAL}b,candidates={THESAURUS_CANDIDATES}+{LM_CANDIDATES}"
+            f"@zipf{MIN_ZIPF},right={RIGHT_WORDS},thesaurus={wordnet.name if wordnet else 'none'}")
+
+
+def _words_to_test(scores: TokenScores) -> list[int]:
+    """Indices of up to TESTED_WORDS content words by surprisal (at least MIN_TESTED_SURPRISAL),
+    in text order. The first word has no context to be judged against; capitalised words are
+    mostly names, not word choices; a word the frequency list does not know is a spelling
+    matter (grammar's), not a substitution."""
+    from wordfreq import zipf_frequency
+
+    eligible = [i for i, w in enumerate(scores.words[1:], start=1)
+                if is_content_word(w.text) and not w.text[0].isupper()
+                and w.surprisal >= MIN_TESTED_SURPRISAL and zipf_frequency(w.text.lower(), "en") > 0]
+    eligible.sort(key=lambda i: -scores.words[i].surprisal)
+    return sorted(eligible[:TESTED_WORDS])
+
+
+def _candidates(word: WordSurprisal, scores: TokenScores, wordnet: WordNet | None) -> list[tuple[str, str]]:
+    from wordfreq import zipf_frequency
+
+    from mtqa.text.thesaurus import synonyms_in_form
+
+    def common(candidate: str) -> bool:
+        lower = candidate.lower()
+        return lower != word.text.lower() and zipf_frequency(lower, "en") >= MIN_ZIPF
+
+    found: dict[str, str] = {}
+    if wordnet is not None:
+        synonyms = [s for s in synonyms_in_form(word.text, wordnet, limit=50) if common(s)]
+        synonyms.sort(key=lambda s: -zipf_frequency(s.lower(), "en"))
+        found.update((s, "thesaurus") for s in synonyms[:THESAURUS_CANDIDATES])
+    predicted = 0
+    for token, _ in _predictions_at(scores, word.start):
+        candidate = token.strip()
+        if predicted >= LM_CANDIDATES:
+            break
+        if token.startswith(" ") and is_content_word(candidate) and common(candidate) and candidate not in found:
+            found[candidate] = "lm"
+            predicted += 1
+    return list(found.items())
+
+
+def _predictions_at(scores: TokenScores, start: int) -> Sequence[tuple[str, float]]:
+    """The LM's likeliest tokens at the token that starts at character `start`."""
+    if scores.top_k is None:
+        return ()
+    for position, (token_start, _) in enumerate(scores.offsets):
+        if token_start >= start:
+            return scores.top_k[position] if token_start == start else ()
+    return ()
+
+
+def _bits(scores: TokenScores, start: int, end: int) -> float:
+    """Surprisal (bits) of the tokens of `scores` that lie in [start, end) of its text."""
+    return -sum(logprob for (a, b), logprob in zip(scores.offsets, scores.logprobs, strict=True)
+                if a >= start and b <= end and b > a) / LN2
