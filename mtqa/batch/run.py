@@ -24,7 +24,8 @@ from mtqa.batch.outputs import (
     REPORT_HTML,
     SUMMARY_JSON,
     SUMMARY_MD,
-    BatchOutputs,  # fmt: skip
+    BatchOutputs,
+    check_batch_outputs,  # fmt: skip
 )
 from mtqa.batch.result import BatchResult
 from mtqa.batch.store import ResultStore
@@ -99,6 +100,7 @@ def run_batch(inputs: Sequence[str], out: Path | str, *,
     systems = _systems(inputs, compare, input_format)
     settings = pipeline.settings if pipeline else (settings or load_settings())
     out = Path(out)
+    check_batch_outputs(out, [path for system in systems for path in system.files])
     units = iter_system_units(systems, chunk_size, input_format)
     with ExitStack() as stack:
         results = stack.enter_context(ResultStore(Path(store) if store else out / STORE_NAME))

@@ -15,3 +15,12 @@ class ConfigError(MtqaError):
 
 class ModelError(MtqaError):
     """A model or backend cannot be found, fetched or loaded."""
+
+
+class OutputError(MtqaError):
+    """An output cannot be written where asked (or would overwrite an input). The message
+    names the file."""
+
+
+class ConfigWarning(UserWarning):
+    """A setting is probably not what was meant (an unknown key); the CLI prints it on one line."""
