@@ -22,7 +22,12 @@ import pytest
 from mtqa.batch.outputs import SEGMENTS_CSV, BatchOutputs
 from mtqa.cli import main
 from mtqa.core.errors import OutputError
-from mtqa.core.files import atomic_output, check_outputs, remove_stale_temporaries, write_atomically
+from mtqa.core.files import (
+    atomic_output,
+    check_outputs,
+    remove_stale_temporaries,
+    write_atomically,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 L10N = ROOT / "fixtures" / "l10n"
@@ -122,11 +127,19 @@ def test_a_fifo_output_is_written_in_place_not_replaced(tmp_path, article, check
 
 
 def test_a_character_device_is_written_in_place(tmp_path) -> None:
-    before = os.stat(os.devnull)
-    write_atomically(os.devnull, b"report")
-    after = os.stat(os.devnull)
-    assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
-    assert not [p for p in Path("/dev").glob(".null.*.tmp")]
+    """A terminal's device node (never the system's /dev/null: a broken writer would
+    replace it for every process on the machine)."""
+    master, slave = os.openpty()
+    try:
+        device = os.ttyname(slave)
+        before = os.stat(device)
+        write_atomically(device, b"report")
+        after = os.stat(device)
+        assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+        assert os.read(master, 100) == b"report"
+    finally:
+        os.close(master)
+        os.close(slave)
 
 
 def test_a_socket_or_directory_is_refused(tmp_path) -> None:
@@ -152,8 +165,8 @@ def read_only_dir(tmp_path: Path):
         yield folder
         folder.chmod(0o755)
         return
-    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(folder)],
-                                                        capture_output=True).returncode != 0:
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(folder)], capture_output=True,
+                                                        check=False).returncode != 0:
         pytest.skip("running as root without chattr +i: no way to make a folder read-only for root")
     try:
         yield folder
@@ -175,18 +188,17 @@ def test_an_output_in_a_read_only_folder_is_a_one_line_error(tmp_path, checks_on
 
 
 def test_the_writer_itself_turns_a_refused_write_into_an_output_error(read_only_dir) -> None:
-    with pytest.raises(OutputError, match="cannot write the report"):
-        with atomic_output(read_only_dir / "r.json", what="report") as stream:
-            stream.write("x")
+    with pytest.raises(OutputError, match="cannot write the report"), \
+            atomic_output(read_only_dir / "r.json", what="report") as stream:
+        stream.write("x")
 
 
 def test_a_failed_write_keeps_the_old_file(tmp_path) -> None:
     out = tmp_path / "r.json"
     out.write_text("previous", "utf-8")
-    with pytest.raises(ZeroDivisionError):
-        with atomic_output(out) as stream:
-            stream.write("half")
-            1 / 0  # noqa: B018 - the writer fails half-way
+    with pytest.raises(ZeroDivisionError), atomic_output(out) as stream:
+        stream.write("half")
+        1 / 0  # noqa: B018 - the writer fails half-way
     assert out.read_text("utf-8") == "previous" and [p.name for p in tmp_path.iterdir()] == ["r.json"]
 
 
