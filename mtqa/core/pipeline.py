@@ -32,6 +32,12 @@ class Pipeline:
             import torch  # the scorers' models run on torch; its thread pool is process-wide
 
             torch.set_num_threads(self.settings.threads)
+        # The risk model first: a bad one or bad thresholds stop the run before models load.
+        risk_model = risk_model or RiskModel.load(self.settings.risk_model)
+        self.risk = risk_model.with_thresholds(self.settings.review_threshold,
+                                               self.settings.fail_threshold)
+        if self.risk.review_threshold > self.risk.fail_threshold:
+            raise ConfigError("review_threshold must not exceed fail_threshold")
         self.scorers: dict[str, Scorer] = {}
         try:
             for dimension, name in self.settings.components().items():
@@ -40,11 +46,6 @@ class Pipeline:
         except BaseException:
             self.close()
             raise
-        risk_model = risk_model or RiskModel.load(self.settings.risk_model)
-        self.risk = risk_model.with_thresholds(self.settings.review_threshold,
-                                               self.settings.fail_threshold)
-        if self.risk.review_threshold > self.risk.fail_threshold:
-            raise ConfigError("review_threshold must not exceed fail_threshold")
 
     def score_segments(self, segments: Sequence[Segment]) -> list[dict[str, DimensionResult]]:
         """Every scorer's result for each segment (unscored segments get empty dicts)."""

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from mtqa.core.errors import ModelError
+from mtqa.models.device import require_device
 
 _EMBEDDERS: dict[tuple[str, str], SentenceEmbedder] = {}
 
@@ -32,6 +33,7 @@ class SentenceEmbedder:
 
     def _load(self) -> Any:
         if self._model is None:
+            require_device(self.device)
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             from sentence_transformers import SentenceTransformer

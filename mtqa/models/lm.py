@@ -21,6 +21,7 @@ from typing import Any
 import torch
 
 from mtqa.core.errors import ModelError
+from mtqa.models.device import require_device
 from mtqa.models.sources import lm_prefix_token, lm_provenance, resolve_lm
 
 # Words for word-level surprisal: letters/digits, with inner apostrophes and hyphens.
@@ -76,6 +77,7 @@ def resolve_dtype(dtype: str, device: str) -> torch.dtype:
     model is fitted on fp32 scores, and bf16 moves a token's log-probability by up to 0.2 nats,
     so the same text would get another verdict on another machine. `dtype = "bf16"` opts in.
     """
+    require_device(device)
     named = {"bf16": torch.bfloat16, "bfloat16": torch.bfloat16, "fp32": torch.float32,
              "float32": torch.float32, "fp16": torch.float16, "float16": torch.float16}  # fmt: skip
     if dtype != "auto":
