@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import sys
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
@@ -142,12 +141,27 @@ def _cell_column(line: str, delimiter: str, position: int, value: str) -> int:
 
 def _json_value_column(line: str, key: str, value: str) -> int:
     """1-based column of the text of string `value` under `key` in a JSON line, when it is
-    written without escapes; else 1."""
+    written without escapes; else 1. (Found by searching, not by a regex per row: compiling
+    one for every row was most of the time spent reading a JSON-lines file.)"""
     encoded = json.dumps(value, ensure_ascii=False)
     if encoded[1:-1] != value:
         return 1
-    match = re.search(rf"{re.escape(json.dumps(key, ensure_ascii=False))}\s*:\s*{re.escape(encoded)}", line)
-    return match.end() - len(encoded) + 2 if match else 1
+    quoted_key = json.dumps(key, ensure_ascii=False)
+    found = line.find(quoted_key)
+    while found != -1:
+        position = _skip_blanks(line, found + len(quoted_key))
+        if line.startswith(":", position):
+            position = _skip_blanks(line, position + 1)
+            if line.startswith(encoded, position):
+                return position + 2
+        found = line.find(quoted_key, found + 1)
+    return 1
+
+
+def _skip_blanks(line: str, position: int) -> int:
+    while position < len(line) and line[position] in " \t":
+        position += 1
+    return position
 
 
 def _delimited_rows(name: str, lines: Iterable[str], delimiter: str, label: str) -> Iterator[Segment]:

@@ -81,7 +81,7 @@ class XmlSource:
         return before + 1, offset - line_start + 1
 
 
-@dataclass(eq=False)  # elements compare by identity
+@dataclass(eq=False, slots=True)  # elements compare by identity; slots: a file has millions
 class Element:
     """One element: namespace URI, local name, attributes (`{uri}name` for namespaced ones),
     `content` (text and child elements in order) and its place in the decoded text:
@@ -142,19 +142,14 @@ class Element:
         return "".join(pieces)
 
 
+# The rest of a tag after its '<': anything but quotes and '>', or quoted attribute values.
+_TAG_REST = re.compile(r"""[^"'>]*(?:(?:"[^"]*"|'[^']*')[^"'>]*)*>""")
+
+
 def _tag_end(text: str, start: int) -> int:
     """The offset just after the '>' closing the tag that starts at `start`."""
-    quote = None
-    for position in range(start + 1, len(text)):
-        char = text[position]
-        if quote:
-            if char == quote:
-                quote = None
-        elif char in "\"'":
-            quote = char
-        elif char == ">":
-            return position + 1
-    return len(text)
+    match = _TAG_REST.match(text, start + 1)
+    return match.end() if match else len(text)
 
 
 def _split_name(qualified: str) -> tuple[str, str]:
