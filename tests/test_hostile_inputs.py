@@ -5,6 +5,7 @@ problem (exit code 2), or a result, never a traceback or a hang; reading time is
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from pathlib import Path
@@ -175,3 +176,24 @@ def test_a_fifo_read_by_path_is_refused(fifo: Path) -> None:
     _feed_if_opened(fifo)
     with pytest.raises(InputError, match="is a FIFO"):
         read_path(str(fifo))
+
+
+def test_a_segment_too_long_to_score_gets_a_finding_not_the_models(tmp_path: Path, capsys) -> None:
+    """One 1 MB XLIFF unit once took 22 GB; a segment over 10,000 characters is now refused
+    with a major finding, and the models never see it."""
+    long_text = " ".join(f"Sentence {n} of a unit that never ends." for n in range(30000))
+    path = tmp_path / "huge.xlf"
+    path.write_text(_xliff("Short source.", long_text).replace(
+        "</trans-unit>", '</trans-unit>\n<trans-unit id="2"><source>Hello.</source><target>Hallo.</target></trans-unit>',
+        1), "utf-8")
+    config = tmp_path / "mtqa.toml"
+    config.write_text('fluency = "none"\ngrammar = "none"\ndrift = "none"\n', "utf-8")
+    out = tmp_path / "report.jsonl"
+    assert main(["check", str(path), "--config", str(config), "--no-progress", "-f", "jsonl", "-o", str(out),
+                 "--fail-on", "never"]) == 0
+    huge, normal = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert len(huge["text"]) > 1_000_000 and huge["verdict"] == "review"
+    assert [i["rule"] for i in huge["issues"]] == ["checks.segment-too-long"]
+    assert huge["raw"] == {"checks": {"too_long_chars": len(huge["text"])}, "risk": huge["raw"]["risk"]}
+    assert "not scored: the segment is" in huge["reasons"][0]
+    assert normal["scores"]["checks"] is not None and normal["raw"]["checks"]["issues"] == 0
