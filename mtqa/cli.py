@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from mtqa.core.version import __version__
 from mtqa.commands import COMMANDS
-from mtqa.core.errors import ConfigWarning, MtqaError
+from mtqa.core.errors import MtqaError, MtqaWarning
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """mtqa's own warnings on one line, as its errors are; others as Python shows them."""
-    if issubclass(category, ConfigWarning):
+    if issubclass(category, MtqaWarning):
         print(f"mtqa: warning: {message}", file=sys.stderr)
     else:
         _SHOW_WARNING(message, category, filename, lineno, file, line)

@@ -22,5 +22,9 @@ class OutputError(MtqaError):
     names the file."""
 
 
-class ConfigWarning(UserWarning):
-    """A setting is probably not what was meant (an unknown key); the CLI prints it on one line."""
+class MtqaWarning(UserWarning):
+    """Something the user should know, though the run goes on; the CLI prints it on one line."""
+
+
+class ConfigWarning(MtqaWarning):
+    """A setting is probably not what was meant (an unknown key)."""
