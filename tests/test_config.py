@@ -18,13 +18,6 @@ from mtqa.core.errors import ConfigError, ConfigWarning
 CHECKS_ONLY = 'fluency = "none"\ngrammar = "none"\ndrift = "none"\n'
 
 
-@pytest.fixture
-def article(tmp_path: Path) -> Path:
-    path = tmp_path / "article.txt"
-    path.write_text("The committee met on Tuesday.\n", "utf-8")
-    return path
-
-
 def pyproject(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "pyproject.toml"
     path.write_text("[tool.mtqa]\n" + CHECKS_ONLY + body, "utf-8")

@@ -21,12 +21,6 @@ from mtqa.text.glossary import load_glossary
 DEPTH = 1000
 
 
-def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
-    err = capsys.readouterr().err
-    assert err.startswith("mtqa: error: ") and err.count("\n") == 1 and "Traceback" not in err, err
-    return err
-
-
 def _xliff(inner: str, translated: str | None = None) -> str:
     target = inner if translated is None else translated
     return ('<?xml version="1.0"?>\n<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
@@ -65,12 +59,11 @@ def test_tbx_glossary_with_a_term_nested_a_thousand_deep(tmp_path: Path) -> None
     assert (entry.source, entry.targets) == ("Acme Cloud", ("Acme-Wolke",))
 
 
-def test_deeply_nested_xliff_is_checked_end_to_end(tmp_path: Path, capsys) -> None:
+def test_deeply_nested_xliff_is_checked_end_to_end(tmp_path: Path, checks_only: Path, capsys) -> None:
     path = tmp_path / "deep.xlf"
     path.write_text(_xliff('<g id="1">' * DEPTH + "Deep text." + "</g>" * DEPTH,
                            '<g id="1">' * DEPTH + "Tiefer Text." + "</g>" * DEPTH), "utf-8")
-    config = tmp_path / "mtqa.toml"
-    config.write_text('fluency = "none"\ngrammar = "none"\ndrift = "none"\n', "utf-8")
+    config = checks_only
     code = main(["check", str(path), "--config", str(config), "--no-progress", "-f", "jsonl",
                  "--fail-on", "never", "--annotate", str(tmp_path / "out.xlf")])
     assert code == 0, capsys.readouterr().err
@@ -114,14 +107,14 @@ def test_xml_lines_and_columns_are_found_without_rescanning_the_file() -> None:
     assert (last.line, last.column) == (text[:last.start].count("\n") + 1, 3)
 
 
-def test_a_csv_with_an_unclosed_quote_names_the_line_where_it_opens(tmp_path: Path, capsys) -> None:
+def test_a_csv_with_an_unclosed_quote_names_the_line_where_it_opens(tmp_path: Path, one_line_error) -> None:
     path = tmp_path / "rows.csv"
     path.write_text('id,target\n1,Fine row.\n2,"Unclosed quote starts here.\n3,Swallowed row.\n4,And this one.\n',
                     "utf-8")
     with pytest.raises(InputError, match=r"rows.csv: line 3: quoted field is never closed"):
         read_path(str(path))
     assert main(["check", str(path), "--no-progress"]) == 2
-    assert "line 3: quoted field is never closed" in one_line_error(capsys)
+    assert "line 3: quoted field is never closed" in one_line_error()
 
 
 def test_a_quote_closed_too_early_swallows_nothing_either(tmp_path: Path) -> None:
@@ -165,11 +158,11 @@ def test_a_fifo_inside_a_scanned_folder_is_skipped(tmp_path: Path, fifo: Path) -
     assert expand_inputs([str(tmp_path)]) == [str(tmp_path / "real.txt")]
 
 
-def test_a_fifo_given_as_an_input_is_refused_with_a_hint(fifo: Path, capsys) -> None:
+def test_a_fifo_given_as_an_input_is_refused_with_a_hint(fifo: Path, one_line_error) -> None:
     _feed_if_opened(fifo)
     assert main(["check", str(fifo), "--no-progress"]) == 2
     assert f"{fifo}: is a FIFO (named pipe), not a file; to read a pipe, pass '-' (standard input)" in \
-        one_line_error(capsys)
+        one_line_error()
 
 
 def test_a_fifo_read_by_path_is_refused(fifo: Path) -> None:
@@ -178,16 +171,15 @@ def test_a_fifo_read_by_path_is_refused(fifo: Path) -> None:
         read_path(str(fifo))
 
 
-def test_a_segment_too_long_to_score_gets_a_finding_not_the_models(tmp_path: Path, capsys) -> None:
+def test_a_segment_too_long_to_score_gets_a_finding_not_the_models(tmp_path: Path, checks_only: Path) -> None:
     """One 1 MB XLIFF unit once took 22 GB; a segment over 10,000 characters is now refused
     with a major finding, and the models never see it."""
     long_text = " ".join(f"Sentence {n} of a unit that never ends." for n in range(30000))
     path = tmp_path / "huge.xlf"
-    path.write_text(_xliff("Short source.", long_text).replace(
-        "</trans-unit>", '</trans-unit>\n<trans-unit id="2"><source>Hello.</source><target>Hallo.</target></trans-unit>',
-        1), "utf-8")
-    config = tmp_path / "mtqa.toml"
-    config.write_text('fluency = "none"\ngrammar = "none"\ndrift = "none"\n', "utf-8")
+    second = '<trans-unit id="2"><source>Hello.</source><target>Hallo.</target></trans-unit>'
+    path.write_text(_xliff("Short source.", long_text).replace("</trans-unit>", "</trans-unit>\n" + second, 1),
+                    "utf-8")
+    config = checks_only
     out = tmp_path / "report.jsonl"
     assert main(["check", str(path), "--config", str(config), "--no-progress", "-f", "jsonl", "-o", str(out),
                  "--fail-on", "never"]) == 0

@@ -305,7 +305,7 @@ def test_segmentation_is_thread_safe(sample_text):
             results = list(pool.map(lambda i: _spans(*documents[i]), work))
     finally:
         sys.setswitchinterval(interval)
-    for i, result in zip(work, results):
+    for i, result in zip(work, results, strict=True):
         assert result == serial[i]
 
 

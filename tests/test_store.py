@@ -63,17 +63,10 @@ def test_rebuilding_sets_the_damaged_store_aside_and_starts_empty(tmp_path: Path
         assert store.get_many(keys[:1]) == {keys[0]: RECORD}
 
 
-@pytest.fixture
-def corpus(tmp_path: Path) -> tuple[Path, Path]:
+def test_the_batch_command_stops_on_a_damaged_store_and_rebuilds_it_when_asked(tmp_path, checks_only, capsys) -> None:
     table = tmp_path / "rows.tsv"
     table.write_text("id\tsource\ttarget\n1\tHello.\tHallo.\n2\tThank you.\tDanke.\n", "utf-8")
-    config = tmp_path / "mtqa.toml"
-    config.write_text('fluency = "none"\ngrammar = "none"\ndrift = "none"\n', "utf-8")
-    return table, config
-
-
-def test_the_batch_command_stops_on_a_damaged_store_and_rebuilds_it_when_asked(tmp_path, corpus, capsys) -> None:
-    table, config = corpus
+    config = checks_only
     out = tmp_path / "out"
     args = ["batch", str(table), "--out", str(out), "--config", str(config), "--no-progress", "--fail-on", "never"]
     assert main(args) == 0

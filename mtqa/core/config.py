@@ -16,6 +16,7 @@ import dataclasses
 import difflib
 import json
 import os
+import tomllib
 import types
 import typing
 import warnings
@@ -24,8 +25,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from mtqa.core.errors import ConfigError, ConfigWarning
 from mtqa.gate.policy import validate_settings

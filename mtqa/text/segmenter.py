@@ -298,8 +298,8 @@ def _sentence_end_before(text: str, low: int, high: int, start: int) -> int | No
 
 def _windows(text: str, size: int = PYSBD_WINDOW) -> Iterator[tuple[int, int, bool]]:
     """(start, end, joined) windows of at most `size` characters covering `text`: cut where
-    a sentence ends (outside quotations where possible), else at the last space (`joined`: the sentences meeting at `end` are
-    one), else anywhere."""
+    a sentence ends (outside quotations where possible), else at the last space (`joined`:
+    the sentences meeting at `end` are one), else anywhere."""
     start = 0
     while len(text) - start > size:
         limit = start + size
