@@ -243,3 +243,23 @@ def test_a_killed_check_leaves_a_temporary_the_next_write_removes(tmp_path) -> N
     write_atomically(out, b"{}")
     assert not stale.exists() and out.read_bytes() == b"{}"
     assert remove_stale_temporaries(tmp_path) == []
+
+
+def test_batch_outputs_may_not_replace_an_input(tmp_path, checks_only, one_line_error) -> None:
+    """`mtqa batch notes/ --out notes/` would write summary.md over the user's own."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    summary = folder / "summary.md"
+    summary.write_text("# My summary\n\nWritten by hand, not by mtqa.\n", "utf-8")
+    assert main(["batch", str(folder), "--out", str(folder), "--config", str(checks_only), "--no-progress"]) == 2
+    assert f"{summary}: the summary.md would overwrite the input {summary}" in one_line_error()
+    assert summary.read_text("utf-8").startswith("# My summary") and sorted(p.name for p in folder.iterdir()) == [
+        "summary.md"]
+
+
+def test_a_batch_into_a_read_only_folder_is_a_one_line_error(tmp_path, article, checks_only, read_only_dir,
+                                                             one_line_error) -> None:
+    assert main(["batch", str(article), "--out", str(read_only_dir), "--config", str(checks_only),
+                 "--no-progress"]) == 2
+    assert "is not writable" in one_line_error()
+    assert list(read_only_dir.iterdir()) == []
