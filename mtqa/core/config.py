@@ -131,9 +131,10 @@ class Settings:
 
         risk = RiskModel.load(self.risk_model).with_thresholds(self.review_threshold, self.fail_threshold)
         if risk.review_threshold > risk.fail_threshold:
-            whose = "" if self.fail_threshold is not None else ", the risk model's"
-            raise ConfigError(f"review_threshold ({risk.review_threshold}) must not exceed fail_threshold "
-                              f"({risk.fail_threshold}{whose})")
+            review_from = "" if self.review_threshold is not None else ", the risk model's"
+            fail_from = "" if self.fail_threshold is not None else ", the risk model's"
+            raise ConfigError(f"review_threshold ({risk.review_threshold}{review_from}) must not exceed "
+                              f"fail_threshold ({risk.fail_threshold}{fail_from})")
 
 
 @cache
