@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import re
+import sys
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -99,7 +100,6 @@ class Element:
     inner_end: int = 0
     end: int = 0
     content: list[str | Element] = field(default_factory=list)
-    parent: Element | None = field(default=None, repr=False)
 
     @property
     def children(self) -> list[Element]:
@@ -153,8 +153,9 @@ def _tag_end(text: str, start: int) -> int:
 
 
 def _split_name(qualified: str) -> tuple[str, str]:
+    # Interned: a file repeats a few names and one namespace URI a million times.
     namespace, _, local = qualified.rpartition(" ")
-    return namespace, local
+    return sys.intern(namespace), sys.intern(local)
 
 
 def parse_xml(source: XmlSource) -> Element:
@@ -186,8 +187,7 @@ def parse_xml(source: XmlSource) -> Element:
             key_namespace, key_name = _split_name(key)
             named[f"{{{key_namespace}}}{key_name}" if key_namespace else key_name] = value
         line, column = source.line_column(start)
-        element = Element(namespace, name, named, start, line, column,
-                          parent=stack[-1] if stack else None)
+        element = Element(namespace, name, named, start, line, column)
         element.inner_start = _tag_end(text, start)
         if stack:
             stack[-1].content.append(element)
