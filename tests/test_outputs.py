@@ -263,3 +263,17 @@ def test_a_batch_into_a_read_only_folder_is_a_one_line_error(tmp_path, article, 
                  "--no-progress"]) == 2
     assert "is not writable" in one_line_error()
     assert list(read_only_dir.iterdir()) == []
+
+
+def test_a_link_to_standard_output_writes_to_the_pipe(tmp_path, article, checks_only) -> None:
+    """Like `-o /dev/stdout` with standard output a pipe: a link to /proc/self/fd/1, which
+    os.path.realpath cannot follow. (A private link: a broken writer replaces only it.)"""
+    link = tmp_path / "stdout"
+    link.symlink_to("/proc/self/fd/1")
+    done = subprocess.run([sys.executable, "-m", "mtqa", "check", str(article), "--config", str(checks_only),
+                           "--no-progress", "-f", "jsonl", "-o", str(link), "--fail-on", "never"],
+                          capture_output=True, text=True, timeout=300, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert '"text": "The committee met on Tuesday."' in done.stdout
+    assert link.is_symlink() and os.readlink(link) == "/proc/self/fd/1"

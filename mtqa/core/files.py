@@ -178,15 +178,15 @@ def atomic_output(path: str | Path, binary: bool = False, newline: str | None = 
     """A stream to write `path` through: a regular file is replaced only once the block
     succeeds (a failure leaves the old one as it was); a FIFO or character device is written
     in place. OSError becomes OutputError, naming the file."""
-    target = Path(os.path.realpath(path))  # through a symlink: write its file, keep the link
-    if writes_in_place(target):
+    if writes_in_place(path):  # by the path as given: /dev/stdout is a link realpath cannot follow
         try:
-            with open(target, "wb" if binary else "w", encoding=None if binary else "utf-8",
+            with open(path, "wb" if binary else "w", encoding=None if binary else "utf-8",
                       newline=None if binary else newline) as stream:
                 yield stream
         except OSError as error:
-            raise _write_error(target, what, error) from None
+            raise _write_error(Path(path), what, error) from None
         return
+    target = Path(os.path.realpath(path))  # through a symlink: write its file, keep the link
     remove_stale_temporaries(target.parent, [target.name])
     temporary = temporary_path(target)
     try:
