@@ -23,7 +23,8 @@ def check(
 ) -> Report:
     """Score files (paths, globs, directories), `Document`s, or a `text` string.
 
-    `overrides` are `Settings` fields (e.g. `grammar="harper"`, `fail_on="review"`).
+    `overrides` are `Settings` fields (e.g. `grammar="harper"`, `fail_on="review"`); an
+    unknown name or a value of the wrong type raises ConfigError before any model loads.
     Pass a `pipeline` to reuse loaded models across calls.
 
     >>> report = mtqa.check("article.txt")                        # doctest: +SKIP

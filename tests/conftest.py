@@ -1,4 +1,5 @@
-"""Fixtures shared by the test modules: a cache of the tests' own and pinned scoring settings.
+"""Fixtures shared by the test modules: a cache of the tests' own, pinned scoring settings,
+and what the tests that run the CLI end to end on bad inputs and outputs share.
 
 A test that asserts a verdict must get the same one on every machine: `grammar = "auto"`
 picks LanguageTool where a jar happens to be installed, and the cache directory holds parsed
@@ -9,6 +10,7 @@ pin the Harper backend and use `cache_dir` (the `pinned_settings` and `pinned_fl
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -46,3 +48,32 @@ def pinned_settings(cache_dir: Path) -> Settings:
 def pinned_flags(cache_dir: Path) -> list[str]:
     """`pinned_settings` as `mtqa check` flags."""
     return ["--grammar", "harper", "--cache-dir", str(cache_dir)]
+
+
+ARTICLE = "The committee met on Tuesday. It approved the budget for 2024.\n"
+
+
+@pytest.fixture
+def checks_only(tmp_path: Path) -> Path:
+    """A config that runs only the deterministic checks: the real pipeline, no models to load."""
+    config = tmp_path / "mtqa.toml"
+    config.write_text('fluency = "none"\ngrammar = "none"\ndrift = "none"\n', "utf-8")
+    return config
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    path = tmp_path / "article.txt"
+    path.write_text(ARTICLE, "utf-8")
+    return path
+
+
+@pytest.fixture
+def one_line_error(capsys: pytest.CaptureFixture[str]) -> Callable[[], str]:
+    """Standard error so far, asserted to be one `mtqa: error:` line and no traceback."""
+    def read() -> str:
+        err = capsys.readouterr().err
+        assert err.startswith("mtqa: error: ") and err.count("\n") == 1 and "Traceback" not in err, err
+        return err
+
+    return read

@@ -10,7 +10,7 @@ import pytest
 
 from mtqa.annotate import annotate_report, annotated_bytes, check_annotation_target
 from mtqa.core.documents import DocumentResult, SegmentResult
-from mtqa.core.errors import InputError
+from mtqa.core.errors import InputError, OutputError
 from mtqa.gate.report import Report
 from mtqa.readers import read_path
 from mtqa.readers.xml_tree import XmlSource, parse_xml
@@ -107,13 +107,13 @@ def test_refuses_to_write_over_the_input_or_to_annotate_plain_text(tmp_path: Pat
     copy = tmp_path / "in.xlf"
     shutil.copy(L10N / "memoq_en_de.xlf", copy)
     document = read_path(str(copy))
-    with pytest.raises(InputError, match="would overwrite the input"):
+    with pytest.raises(OutputError, match="would overwrite the input"):
         check_annotation_target([document], str(copy))
     text = tmp_path / "a.txt"
     text.write_text("One sentence.\n")
     with pytest.raises(InputError, match="writes po, tmx, xliff files, not txt"):
         check_annotation_target([read_path(str(text))], str(tmp_path / "out.txt"))
-    with pytest.raises(InputError, match="does not exist"):
+    with pytest.raises(OutputError, match="does not exist"):
         check_annotation_target([document], str(tmp_path / "missing" / "out.xlf"))
 
 
@@ -127,8 +127,8 @@ def test_output_is_written_atomically_and_a_failed_write_keeps_the_old_file(tmp_
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("mtqa.annotate.os.replace", broken)
-    with pytest.raises(OSError):
+    monkeypatch.setattr("mtqa.core.files.os.replace", broken)
+    with pytest.raises(OutputError, match="out.xlf: cannot write the annotated file \\(disk full\\)"):
         annotate_report(report, str(out))
     assert out.read_bytes() == b"previous run" and [p.name for p in tmp_path.iterdir()] == ["out.xlf"]
     monkeypatch.undo()

@@ -281,3 +281,75 @@ def test_chinese_and_japanese_text_is_split_by_its_own_rules():
     assert all(chinese[s.start:s.end] == s.text for s in segments)
     assert [s.text for s in segment_text("東京で会議が開かれた。参加者は百人だった。")] == [
         "東京で会議が開かれた。", "参加者は百人だった。"]
+
+
+def _spans(text: str, markdown: bool = False) -> list[tuple[int, int, str]]:
+    return [(s.start, s.end, s.kind) for s in segment_text(text, markdown)]
+
+
+def test_segmentation_is_thread_safe(sample_text):
+    """Threads segmenting different documents, and the same one, at once (as dashboard
+    sessions do) get exactly what a serial run gets."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    root = SAMPLE.parent
+    documents = [(sample_text, False), ((root / "spun_news_article.clean.txt").read_text("utf-8"), False),
+                 ((root / "readers" / "article.md").read_text("utf-8"), True)]
+    serial = [_spans(text, markdown) for text, markdown in documents]
+    work = [i % len(documents) for i in range(48)]  # each document many times, interleaved
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # switch threads often, so that shared state shows
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(lambda i: _spans(*documents[i]), work))
+    finally:
+        sys.setswitchinterval(interval)
+    for i, result in zip(work, results, strict=True):
+        assert result == serial[i]
+
+
+def test_a_text_on_one_line_is_split_into_its_sentences():
+    """A long paragraph is given to pysbd in windows; the sentences are those of a short one."""
+    sentences = [f"Sentence number {n} was written by Dr. Smith on Tuesday, said the report." for n in range(400)]
+    text = " ".join(sentences)
+    assert len(text) > 10 * 2000
+    assert texts(segment_text(text)) == sentences
+
+
+def test_a_long_stretch_without_a_sentence_end_stays_one_segment():
+    """A window with no sentence end is cut at a space and joined again: no sentence is made
+    up where the text has none (the pipeline refuses what is too long to score)."""
+    text = " ".join(f"word{n}" for n in range(3000)) + ". The end."
+    segments = segment_text(text)
+    assert texts(segments) == [text[: -len(" The end.")], "The end."]
+
+
+def test_windows_are_not_cut_inside_a_quotation():
+    """pysbd keeps a quotation in one sentence; cutting a window inside one would not."""
+    quote = 'He said, "' + " ".join(f"Part {n} of the statement is here." for n in range(30)) + '"'
+    text = " ".join([quote, "Then he left."] * 4)
+    assert len(text) > 2 * 2000
+    assert texts(segment_text(text)) == [quote, "Then he left."] * 4
+
+
+def test_pysbd_never_gets_more_than_a_window_at_once(monkeypatch):
+    """pysbd's time per character grows with what it is given (quadratic overall): a 5 MB
+    line or 50,000 tiny lines in one paragraph must reach it in bounded windows."""
+    import pysbd.processor
+
+    seen: list[int] = []
+    original = pysbd.processor.Processor.__init__
+
+    def recording(self, text, *args, **kwargs):
+        seen.append(len(text))
+        original(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(pysbd.processor.Processor, "__init__", recording)
+    one_line = " ".join(f"Sentence {n} is here." for n in range(2000))
+    tiny_lines = "\n".join(f"tiny line {n}" for n in range(3000))
+    for text in (one_line, tiny_lines):
+        seen.clear()
+        segments = segment_text(text)
+        assert seen and max(seen) <= 2000
+        assert "".join("".join(s.text.split()) for s in segments) == "".join(text.split())  # nothing lost

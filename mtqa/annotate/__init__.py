@@ -10,14 +10,12 @@ The output is written atomically and never over the input.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
 from mtqa.core.documents import Document, DocumentResult, SegmentResult
 from mtqa.core.errors import InputError
-from mtqa.core.files import write_atomically
+from mtqa.core.files import check_output, write_atomically
 from mtqa.gate.report import Report
 
 FLAGGED = ("review", "fail")
@@ -47,7 +45,8 @@ def _annotators() -> dict[str, Annotator]:
 
 
 def check_annotation_target(documents: list[Document], output: str) -> None:
-    """Refuse, before any scoring, what cannot be annotated or would overwrite an input."""
+    """Refuse, before any scoring, what cannot be annotated or written (see
+    `mtqa.core.files.check_output`: never over the input)."""
     if len(documents) != 1:
         raise InputError(f"{output}: --annotate needs exactly one input file, got {len(documents)}")
     document = documents[0]
@@ -55,11 +54,7 @@ def check_annotation_target(documents: list[Document], output: str) -> None:
         raise InputError(
             f"{document.path}: --annotate writes {', '.join(sorted(_annotators()))} files, not {document.format}"
         )
-    if os.path.exists(output) and os.path.samefile(output, document.path):
-        raise InputError(f"{output}: --annotate would overwrite the input; name another file")
-    folder = Path(output).parent
-    if not folder.is_dir():
-        raise InputError(f"{output}: folder {folder} does not exist")
+    check_output(output, [document.path], "annotated file")
 
 
 def annotated_bytes(result: DocumentResult) -> bytes:
@@ -77,4 +72,4 @@ def annotate_report(report: Report, output: str) -> None:
     """Write the single document of `report`, annotated, to `output`."""
     documents = report.documents
     check_annotation_target([d.document for d in documents], output)
-    write_atomically(output, annotated_bytes(documents[0]))
+    write_atomically(output, annotated_bytes(documents[0]), "annotated file")

@@ -2,14 +2,15 @@
 
 Segment rows stream into temporary Parquet and CSV files chunk by chunk; the summaries and
 reports are written once all rows are in. An interrupted or failed run removes its
-temporary files and leaves the previous run's outputs untouched.
+temporary files and leaves the previous run's outputs untouched; the temporary files of a
+killed run (`.segments.csv.PID.tmp`) are removed by the next run into the folder. Replaced
+outputs keep their mode (see `mtqa.core.files`).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -18,7 +19,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from mtqa.batch.records import row_schema
-from mtqa.core.errors import InputError
+from mtqa.core.errors import OutputError
+from mtqa.core.files import (
+    check_outputs,
+    install,
+    remove_stale_temporaries,
+    temporary_path,
+    writes_in_place,
+)
 
 SEGMENTS_PARQUET = "segments.parquet"
 SEGMENTS_CSV = "segments.csv"
@@ -27,19 +35,31 @@ SUMMARY_JSON = "summary.json"
 REPORT_HTML = "report.html"
 SUMMARY_MD = "summary.md"
 COMPARISON_CSV = "comparison.csv"
+OUTPUT_NAMES = (SEGMENTS_PARQUET, SEGMENTS_CSV, FILES_CSV, SUMMARY_JSON, REPORT_HTML, SUMMARY_MD, COMPARISON_CSV)
 
 
-def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def check_batch_outputs(folder: Path, inputs: Sequence[str]) -> None:
+    """Refuse an output folder whose outputs would replace an input, or that cannot be written."""
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder}: exists and is not a folder (--out needs a folder)")
+    if not folder.is_dir():
+        return
+    check_outputs([(name, folder / name) for name in OUTPUT_NAMES], inputs)
+    for name in OUTPUT_NAMES:
+        if writes_in_place(folder / name):
+            raise OutputError(f"{folder / name}: is not a regular file, and a batch replaces its outputs")
 
 
 class BatchOutputs:
     """Temporary output files in `folder`, renamed into place by `commit`."""
 
     def __init__(self, folder: Path, dimensions: Sequence[str], with_system: bool) -> None:
-        if folder.exists() and not folder.is_dir():
-            raise InputError(f"{folder}: exists and is not a folder (--out needs a folder)")
-        folder.mkdir(parents=True, exist_ok=True)
+        check_batch_outputs(folder, ())
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OutputError(f"{folder}: cannot create the output folder ({error.strerror})") from None
+        remove_stale_temporaries(folder, OUTPUT_NAMES)
         self.folder = folder
         self.schema = row_schema(dimensions, with_system)
         self._pending: dict[Path, Path] = {}
@@ -51,7 +71,7 @@ class BatchOutputs:
     def reserve(self, name: str) -> Path:
         """A temporary path for output `name`, moved into place by `commit`."""
         final = self.folder / name
-        temporary = _temporary(final)
+        temporary = temporary_path(final, unique=False)
         self._pending[final] = temporary
         return temporary
 
@@ -83,7 +103,7 @@ class BatchOutputs:
 
     def commit(self) -> dict[str, Path]:
         for final, temporary in self._pending.items():
-            os.replace(temporary, final)
+            install(temporary, final)
         written = {final.name: final for final in self._pending}
         self._pending.clear()
         return written

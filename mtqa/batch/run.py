@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
@@ -32,14 +33,15 @@ from mtqa.batch.outputs import (
     REPORT_HTML,
     SUMMARY_JSON,
     SUMMARY_MD,
-    BatchOutputs,  # fmt: skip
+    BatchOutputs,
+    check_batch_outputs,  # fmt: skip
 )
 from mtqa.batch.result import BatchResult
 from mtqa.batch.store import ResultStore
 from mtqa.batch.summary import BatchSummary
 from mtqa.batch.units import batch_files, count_segments
 from mtqa.core.config import Settings, load_settings
-from mtqa.core.errors import ConfigError, InputError
+from mtqa.core.errors import ConfigError, InputError, MtqaWarning
 from mtqa.core.pipeline import Pipeline
 from mtqa.core.progress import progress_bar
 
@@ -91,13 +93,14 @@ def run_batch(inputs: Sequence[str], out: Path | str, *,
               compare: Sequence[str] | None = None, settings: Settings | None = None,
               pipeline: Pipeline | None = None, engine: str = "local", address: str | None = None,
               workers: int | None = None, store: Path | str | None = None, use_cache: bool = True,
-              input_format: str | None = None, chunk_size: int = CHUNK_SIZE,
+              input_format: str | None = None, chunk_size: int = CHUNK_SIZE, rebuild_store: bool = False,
               progress: Progress | None = None, show_progress: bool = False) -> BatchResult:  # fmt: skip
     """Score every file under `inputs` (or, with `inputs` empty, the two folders of `compare`)
     and write into the folder `out`:
     segments.parquet/.csv, files.csv, summary.json, report.html, summary.md (and
     comparison.csv). Results are kept in the SQLite `store` (default `out/results.sqlite`);
-    `use_cache=False` rescores everything. `progress(n)` is called after each chunk.
+    `use_cache=False` rescores everything; `rebuild_store` sets a (damaged) store aside and
+    starts an empty one. `progress(n)` is called after each chunk.
     """
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
@@ -107,9 +110,13 @@ def run_batch(inputs: Sequence[str], out: Path | str, *,
     systems = _systems(inputs, compare, input_format)
     settings = pipeline.settings if pipeline else (settings or load_settings())
     out = Path(out)
+    check_batch_outputs(out, [path for system in systems for path in system.files])
     units = iter_system_units(systems, chunk_size, input_format)
     with ExitStack() as stack:
-        results = stack.enter_context(ResultStore(Path(store) if store else out / STORE_NAME))
+        results = stack.enter_context(ResultStore(Path(store) if store else out / STORE_NAME, rebuild=rebuild_store))
+        if results.set_aside:
+            warnings.warn(f"{results.path}: the old result store was set aside as {results.set_aside}; "
+                          "every segment is scored again", MtqaWarning, stacklevel=2)
         tick = stack.enter_context(_progress(systems, progress, show_progress, input_format))
         scored_on_ray = None
         if engine == "ray":

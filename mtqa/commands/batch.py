@@ -28,6 +28,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="SQLite result store (default DIR/results.sqlite)")
     parser.add_argument("--no-cache", action="store_true",
                         help="rescore every segment (the store is still updated)")
+    parser.add_argument("--rebuild-store", action="store_true",
+                        help="set the result store aside (renamed NAME.damaged-TIME) and start an empty "
+                        "one, e.g. after it was reported damaged; every segment is scored again")
     parser.add_argument("--engine", choices=("local", "ray"), default="local",
                         help="local: this process (default); ray: Ray Data on a cluster")
     parser.add_argument("--address", metavar="ADDRESS",
@@ -62,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     result = run_batch(
         args.paths, args.out, compare=args.compare, settings=settings_from_args(args),
         engine=args.engine, address=args.address, workers=args.workers, store=args.store,
-        use_cache=not args.no_cache, input_format=args.input_format,
+        use_cache=not args.no_cache, input_format=args.input_format, rebuild_store=args.rebuild_store,
         chunk_size=args.chunk_size or CHUNK_SIZE, show_progress=not args.no_progress,
     )
     counts = result.summary.counts()

@@ -9,12 +9,14 @@ import sys
 from mtqa.annotate import annotate_report, check_annotation_target
 from mtqa.api import build_report
 from mtqa.commands.options import add_settings_arguments, settings_from_args
+from mtqa.core.config import Settings
 from mtqa.core.errors import InputError
+from mtqa.core.files import check_outputs
 from mtqa.core.pipeline import Pipeline
 from mtqa.core.progress import progress_bar
 from mtqa.gate.baseline import load_baseline, write_baseline
 from mtqa.gate.gitdiff import changed_lines, select_changed
-from mtqa.readers import read_inputs
+from mtqa.readers import expand_inputs, read_inputs
 from mtqa.readers.base import is_supported
 from mtqa.text.align import align_inputs
 from mtqa.writers import write_report, writer_names
@@ -68,6 +70,22 @@ def extra_report(value: str) -> tuple[str, str]:
     return fmt, path
 
 
+def planned_outputs(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """(what, path) of every file this run will write."""
+    outputs = [("report", args.output)] + [(f"{fmt} report", path) for fmt, path in args.reports]
+    outputs += [("annotated file", args.annotate), ("baseline", args.write_baseline)]
+    return [(what, path) for what, path in outputs if path]
+
+
+def read_files(args: argparse.Namespace, settings: Settings, paths: list[str]) -> list[str]:
+    """Every file this run reads, which no output may replace. A baseline being rewritten is
+    not read (see below), so --write-baseline may name it."""
+    baseline = None if args.write_baseline else settings.baseline
+    lexicon = settings.lexicon if settings.lexicon not in ("auto", "none") else None
+    named = (args.source, args.reference, args.config, settings.glossary, settings.risk_model, lexicon, baseline)
+    return [*paths, *(str(path) for path in named if path)]
+
+
 def run(args: argparse.Namespace) -> int:
     if not args.paths:
         raise InputError("no input: give files, directories or globs, or '-' for standard input")
@@ -79,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
         if not paths:
             print("mtqa: none of the files is in a format mtqa reads; nothing to check", file=sys.stderr)
             return 0
+    paths = expand_inputs(paths, args.input_format)
+    check_outputs(planned_outputs(args), read_files(args, settings, paths))
     # A baseline being rewritten must not hide the findings it is to record.
     accepted = load_baseline(settings.baseline) if settings.baseline and not args.write_baseline else None
     documents = list(read_inputs(paths, input_format=args.input_format))

@@ -11,11 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from mtqa.commands.options import add_settings_arguments, settings_from_args
 from mtqa.core.errors import InputError
-from mtqa.core.files import write_atomically
+from mtqa.core.files import check_output, write_atomically
 from mtqa.core.pipeline import Pipeline
 from mtqa.evaluation import evaluate
 
@@ -43,16 +42,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.folds is not None and args.folds < 2:
         raise InputError(f"--folds must be at least 2, not {args.folds}")
-    if args.output and Path(args.output).is_dir():
-        raise InputError(f"{args.output}: is a directory, expected an output file path")
     settings = settings_from_args(args)
+    if args.output:
+        check_output(args.output, [args.dataset], "evaluation")
     with Pipeline(settings) as pipeline:
         evaluation = evaluate(args.dataset, pipeline, limit=args.limit, folds=args.folds,
                               use_cache=not args.no_cache, quiet=args.quiet)
     text = (json.dumps(evaluation.to_dict(), indent=2, ensure_ascii=False) + "\n"
             if args.format == "json" else evaluation.format())
     if args.output:
-        write_atomically(Path(args.output), text.encode("utf-8"))
+        write_atomically(args.output, text.encode("utf-8"), "evaluation")
     else:
         sys.stdout.write(text)
     return 0

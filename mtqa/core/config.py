@@ -2,18 +2,31 @@
 
 Precedence (lowest to highest): built-in defaults, the config file found by walking up from
 the working directory, environment variables named in `ENVIRONMENT`, command-line flags.
+
+Every value is checked against the type of its `Settings` field, from whatever source it
+comes (`check_value`): `allow_words = "Zelenskyy"` or `batch_size = "8"` is a one-line
+ConfigError naming the file and the key, an unknown key in a config file a warning with the
+nearest known one (`[tool.mtqa.<subcommand>]` sections are left to their subcommand), an
+unknown keyword to `Settings.replace` (and so to `mtqa.check`) a ConfigError.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import json
 import os
 import tomllib
+import types
+import typing
+import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from mtqa.core.errors import ConfigError
+from mtqa.core.errors import ConfigError, ConfigWarning
 from mtqa.gate.policy import validate_settings
 
 FAIL_ON = ("review", "fail", "never")
@@ -21,7 +34,6 @@ FAIL_ON = ("review", "fail", "never")
 LM_ENGINES = ("auto", "ctranslate2", "torch")
 LM_COMPUTE_TYPES = ("auto", "float32", "int8", "int8_float32", "int16", "float16", "bfloat16", "int8_float16",
                     "int8_bfloat16")  # fmt: skip
-PATH_SETTINGS = ("cache_dir", "risk_model", "baseline", "glossary")
 
 
 def default_cache_dir() -> Path:
@@ -92,9 +104,21 @@ class Settings:
                 "checks": self.checks, **self.use}
 
     def replace(self, **changes: Any) -> Settings:
-        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+        """A copy with `changes` (None values ignored); an unknown name or a value of the
+        wrong type is a ConfigError."""
+        values = {}
+        for name, value in changes.items():
+            if name not in field_types():
+                raise ConfigError(f"unknown setting {name!r}{did_you_mean(name)}")
+            if value is not None:
+                values[name] = check_value(name, value, "setting ")
+        return dataclasses.replace(self, **values)
 
     def validate(self) -> Settings:
+        """Check every value, types first; raise ConfigError for the first that is wrong.
+        Needs no model: only the risk model's thresholds are read, when one is overridden."""
+        for name in field_types():
+            check_value(name, getattr(self, name), "setting ")
         if self.fail_on not in FAIL_ON:
             raise ConfigError(f"fail_on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
         from mtqa.scorers.registry import component
@@ -122,8 +146,133 @@ class Settings:
             value = getattr(self, name)
             if value is not None and not 0.0 <= value <= 1.0:
                 raise ConfigError(f"{name} must be between 0 and 1, not {value}")
+        self._check_thresholds()
         validate_settings(self)
         return self
+
+    def _check_thresholds(self) -> None:
+        if self.review_threshold is None and self.fail_threshold is None:
+            return
+        from mtqa.core.risk import RiskModel  # a small JSON file, not a model to load
+
+        risk = RiskModel.load(self.risk_model).with_thresholds(self.review_threshold, self.fail_threshold)
+        if risk.review_threshold > risk.fail_threshold:
+            review_from = "" if self.review_threshold is not None else ", the risk model's"
+            fail_from = "" if self.fail_threshold is not None else ", the risk model's"
+            raise ConfigError(f"review_threshold ({risk.review_threshold}{review_from}) must not exceed "
+                              f"fail_threshold ({risk.fail_threshold}{fail_from})")
+
+
+@cache
+def field_types() -> dict[str, Any]:
+    """Each setting's type, from the annotations of `Settings`."""
+    return typing.get_type_hints(Settings)
+
+
+def did_you_mean(name: str, known: typing.Iterable[str] | None = None) -> str:
+    close = difflib.get_close_matches(name, list(known or field_types()), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false",
+               Path: "a path (a string)"}
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _describe(hint: Any) -> str:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        return " or ".join(_describe(a) for a in args if a is not type(None))
+    if origin is list:
+        return f"a list of {_describe(args[0]).removeprefix('a ').removeprefix('an ')}s"
+    if origin is dict:
+        return f"a table of {_describe(args[1]).removeprefix('a ').removeprefix('an ')}s"
+    return _TYPE_NAMES.get(hint, getattr(hint, "__name__", str(hint)))
+
+
+def _shown(value: Any) -> str:
+    kinds = {str: "the string", bool: "", int: "the integer", float: "the number", list: "the list",
+             dict: "the table"}
+    kind = next((name for cls, name in kinds.items() if isinstance(value, cls)), type(value).__name__)
+    text = repr(value) if not isinstance(value, bool) else str(value).lower()
+    return f"{kind} {text[:60]}{'...' if len(text) > 60 else ''}".strip()
+
+
+class _Mismatch(Exception):
+    """`value` is not a `hint`; `where` is the place inside a list or table (".grammar", "[1]")."""
+
+    def __init__(self, hint: Any, value: Any, where: str = "") -> None:
+        super().__init__(where)
+        self.hint, self.value, self.where = hint, value, where
+
+
+def _coerce(hint: Any, value: Any, from_text: bool) -> Any:
+    """`value` as a `hint`, or _Mismatch. `from_text`: a string from the environment, read
+    as the number, flag or list the field wants."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        if value is None and type(None) in args:
+            return None
+        for member in (a for a in args if a is not type(None)):
+            try:
+                return _coerce(member, value, from_text)
+            except _Mismatch:
+                continue
+        raise _Mismatch(hint, value)
+    if origin is list:
+        if from_text and isinstance(value, str):
+            value = [item.strip() for item in value.split(",") if item.strip()]
+        if not isinstance(value, (list, tuple)):
+            raise _Mismatch(hint, value)
+        return [_coerce_item(args[0], item, f"[{i}]") for i, item in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, Mapping):
+            raise _Mismatch(hint, value)
+        return {_coerce_item(args[0], k, f".{k}"): _coerce_item(args[1], v, f".{k}") for k, v in value.items()}
+    if hint is bool:
+        if from_text and isinstance(value, str) and value.lower() in _TRUE + _FALSE:
+            return value.lower() in _TRUE
+        if isinstance(value, bool):
+            return value
+        raise _Mismatch(hint, value)
+    if hint in (int, float):
+        if from_text and isinstance(value, str):
+            try:
+                return hint(value)
+            except ValueError:
+                raise _Mismatch(hint, value) from None
+        if isinstance(value, bool) or not isinstance(value, (int, float) if hint is float else int):
+            raise _Mismatch(hint, value)
+        return hint(value)
+    if hint is Path:
+        if isinstance(value, (str, os.PathLike)):
+            return Path(value).expanduser()
+        raise _Mismatch(hint, value)
+    if hint is str:
+        if isinstance(value, str):
+            return value
+        raise _Mismatch(hint, value)
+    return value  # a type this checker does not know: left to `validate`
+
+
+def _coerce_item(hint: Any, value: Any, where: str) -> Any:
+    try:
+        return _coerce(hint, value, False)
+    except _Mismatch as mismatch:
+        raise _Mismatch(mismatch.hint, mismatch.value, where + mismatch.where) from None
+
+
+def check_value(name: str, value: Any, where: str, from_text: bool = False) -> Any:
+    """`value` converted to the type of setting `name`; ConfigError if it is not one.
+    `where` begins the message (e.g. "pyproject.toml: [tool.mtqa] ")."""
+    try:
+        return _coerce(field_types()[name], value, from_text)
+    except _Mismatch as mismatch:
+        example = ""
+        if typing.get_origin(mismatch.hint) is list and isinstance(value, str):
+            example = f", e.g. {name} = [{json.dumps(value, ensure_ascii=False)}]"
+        raise ConfigError(f"{where}{name}{mismatch.where} must be {_describe(mismatch.hint)}{example}, "
+                          f"not {_shown(mismatch.value)}") from None
 
 
 ENVIRONMENT = {
@@ -166,18 +315,26 @@ def table_from_file(path: Path) -> dict[str, Any]:
     return dict(data.get("tool", {}).get("mtqa", data))
 
 
+def _subcommand_sections() -> tuple[str, ...]:
+    from mtqa.commands import COMMANDS  # a tuple of names; imports no command
+
+    return COMMANDS
+
+
 def settings_from_table(table: dict[str, Any], origin: str, base: Settings | None = None) -> Settings:
-    known = {f.name: f for f in dataclasses.fields(Settings)}
+    """`base` with the values of a config table; `origin` names it in messages. A value of
+    the wrong type is a ConfigError, an unknown key a ConfigWarning (and ignored)."""
+    where = f"{origin}: [tool.mtqa] " if Path(origin).name == "pyproject.toml" else f"{origin}: "
     values: dict[str, Any] = {}
     for key, value in table.items():
         name = key.replace("-", "_")
-        if name not in known:
-            continue  # sections of other subcommands (e.g. [tool.mtqa.batch]) live beside ours
-        values[name] = Path(value).expanduser() if name in PATH_SETTINGS and value else value
-    try:
-        return dataclasses.replace(base or Settings(), **values)
-    except TypeError as exc:
-        raise ConfigError(f"{origin}: {exc}") from None
+        if name not in field_types():
+            if not (isinstance(value, Mapping) and key in _subcommand_sections()):
+                warnings.warn(f"{where}unknown setting {key!r}{did_you_mean(name)}; ignored", ConfigWarning,
+                              stacklevel=2)
+            continue
+        values[name] = check_value(name, value, where)
+    return dataclasses.replace(base or Settings(), **values)
 
 
 def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings:
@@ -186,10 +343,6 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
     settings = Settings()
     if path is not None:
         settings = settings_from_table(table_from_file(path), str(path), settings)
-    env = {attr: os.environ[var] for var, attr in ENVIRONMENT.items() if os.environ.get(var)}
-    if env:
-        settings = settings_from_table(env, "environment", settings)
-    for name in PATH_SETTINGS:
-        if overrides.get(name) is not None:
-            overrides[name] = Path(overrides[name]).expanduser()
-    return settings.replace(**overrides).validate()
+    env = {attr: check_value(attr, os.environ[var], f"environment variable {var}: ", from_text=True)
+           for var, attr in ENVIRONMENT.items() if os.environ.get(var)}
+    return dataclasses.replace(settings, **env).replace(**overrides).validate()

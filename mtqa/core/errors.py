@@ -15,3 +15,16 @@ class ConfigError(MtqaError):
 
 class ModelError(MtqaError):
     """A model or backend cannot be found, fetched or loaded."""
+
+
+class OutputError(MtqaError):
+    """An output cannot be written where asked (or would overwrite an input). The message
+    names the file."""
+
+
+class MtqaWarning(UserWarning):
+    """Something the user should know, though the run goes on; the CLI prints it on one line."""
+
+
+class ConfigWarning(MtqaWarning):
+    """A setting is probably not what was meant (an unknown key)."""

@@ -20,7 +20,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from mtqa.core.errors import InputError
-from mtqa.core.files import atomic_output
+from mtqa.core.files import atomic_output, check_output
 from mtqa.gate.rules import legacy_rule_id
 
 if TYPE_CHECKING:
@@ -74,10 +74,7 @@ def write_baseline(path: str | os.PathLike[str], findings: Iterable[Finding]) ->
     )
     text = json.dumps({"version": FORMAT_VERSION, "tool": "mtqa", "findings": entries},
                       ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    target = Path(path)
-    folder = target.parent
-    if not folder.is_dir():
-        raise InputError(f"{path}: folder {folder} does not exist")
-    with atomic_output(target, newline="\n") as stream:
+    check_output(path, what="baseline")
+    with atomic_output(path, newline="\n", what="baseline") as stream:
         stream.write(text)
     return len(entries)

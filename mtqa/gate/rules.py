@@ -13,6 +13,8 @@ from mtqa.core.components import DIMENSIONS, Rule
 from mtqa.core.documents import Issue
 
 COMBINED_RULE = "risk/combined"
+# A segment the pipeline refuses to score (mtqa.core.pipeline.MAX_SEGMENT_CHARS).
+TOO_LONG_RULE = "checks/segment-too-long"
 MIN_SCORE_SUFFIX = "min-score"
 RISK_SUFFIX = "risk"
 # Prefixes of the grammar backends' rule families, `grammar/<backend>/<the backend's rule id>`.
@@ -77,6 +79,9 @@ def gate_rules(dimensions: tuple[str, ...] = DIMENSIONS) -> list[Rule]:
                    severity="major", explanation="Set with --min-score or min_scores; fails the gate at any "
                    "verdict.") for d in dimensions]
     rules.append(Rule(COMBINED_RULE, "several small signals together, with no single dimension standing out"))
+    rules.append(Rule(TOO_LONG_RULE, "a target, source or reference too long to score", severity="major",
+                      explanation="The segment is not scored (no model reads it) and gets at least review: "
+                      "split it into sentences or rows."))
     return rules
 
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from mtqa.core.config import Settings, default_cache_dir
 from mtqa.core.errors import ModelError
+from mtqa.models.device import require_device
 from mtqa.models.memo import Memo
 from mtqa.models.threads import ModelThread
 
@@ -62,6 +63,7 @@ class SentenceEmbedder:
             from mtqa.models.threads import import_torch
 
             import_torch()
+            require_device(self.device)
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as transformers_logging
         except ImportError:

@@ -48,6 +48,7 @@ import numpy as np
 
 from mtqa.core.config import LM_COMPUTE_TYPES, LM_ENGINES, Settings
 from mtqa.core.errors import ModelError
+from mtqa.models.device import require_device
 from mtqa.models.memo import Memo
 from mtqa.models.sources import lm_prefix_token, lm_provenance, resolve_ct2_lm, resolve_lm
 from mtqa.models.threads import ModelThread, import_torch
@@ -414,6 +415,7 @@ def resolve_dtype(dtype: str, device: str) -> Any:
     """
     import torch
 
+    require_device(device)
     named = {"bf16": torch.bfloat16, "bfloat16": torch.bfloat16, "fp32": torch.float32,
              "float32": torch.float32, "fp16": torch.float16, "float16": torch.float16}  # fmt: skip
     if dtype != "auto":

@@ -17,7 +17,9 @@ from typing import Iterator, Sequence
 
 from mtqa.core.documents import Document
 from mtqa.core.errors import InputError
-from mtqa.readers import po, table, text, tmx, xliff  # noqa: F401  (importing registers the readers)
+# Importing the reader modules registers them (`text` under another name: it is a common parameter).
+from mtqa.readers import po, table, tmx, xliff  # noqa: F401
+from mtqa.readers import text as plain_text  # noqa: F401
 from mtqa.readers.base import (
     Reader,
     is_supported,
@@ -27,7 +29,7 @@ from mtqa.readers.base import (
     reader_for_path,
     register_reader,
 )
-from mtqa.readers.decoding import decode_bytes
+from mtqa.readers.decoding import check_regular_file, decode_bytes
 from mtqa.readers.table import COLUMN_ALIASES, iter_table_rows
 
 __all__ = [
@@ -75,11 +77,13 @@ def sniff_format(text: str) -> str:
 
 
 def _files_under(directory: str) -> list[str]:
-    """Supported files below `directory`, recursively, hidden folders and files skipped."""
+    """Supported regular files below `directory`, recursively; hidden folders and files, and
+    FIFOs, devices and sockets (reading one would hang or never end), skipped."""
     found = []
     for root, folders, files in os.walk(directory):
         folders[:] = [f for f in folders if not f.startswith(".")]
-        found.extend(os.path.join(root, f) for f in files if not f.startswith(".") and is_supported(f))
+        candidates = (os.path.join(root, f) for f in files if not f.startswith(".") and is_supported(f))
+        found.extend(path for path in candidates if os.path.isfile(path))
     return sorted(found)
 
 
@@ -109,6 +113,7 @@ def expand_inputs(paths: Sequence[str], input_format: str | None = None) -> list
         elif not os.path.exists(path):
             raise InputError(f"{path}: no such file")
         else:
+            check_regular_file(path)
             if not input_format:
                 reader_for_path(path)  # unknown extensions fail now, before any work
             expanded.append(path)

@@ -7,7 +7,9 @@ else is refused with the offset of the first bad byte, so the user can find it.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from typing import Iterator
 
 from mtqa.core.errors import InputError
@@ -65,8 +67,23 @@ def decode_bytes(data: bytes, name: str) -> str:
     return _decode_utf8(data, name)
 
 
+def check_regular_file(path: str) -> None:
+    """Raise InputError unless `path` is a regular file (or a symlink to one). A FIFO would
+    block the reader until something writes to it, a device would never end."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # opening it says what is wrong
+    if stat.S_ISFIFO(mode):
+        raise InputError(f"{path}: is a FIFO (named pipe), not a file; to read a pipe, pass '-' (standard input)")
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise InputError(f"{path}: is a device or socket, not a file")
+
+
 def open_binary(path: str):
-    """Open `path` for reading bytes; a missing, directory or unreadable path is an InputError."""
+    """Open `path` for reading bytes; a missing, directory, unreadable or non-regular path
+    (a FIFO, a device) is an InputError."""
+    check_regular_file(path)
     try:
         return open(path, "rb")
     except FileNotFoundError:

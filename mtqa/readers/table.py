@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import sys
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
@@ -92,18 +91,45 @@ def _cell_text(value: Any, role: str, where: str) -> str | None:
 
 
 class _RecordingLines:
-    """The lines a csv.reader reads, keeping the last one (to find a cell's column in it)."""
+    """The lines a csv.reader reads: the last one (to find a cell's column in it) and those
+    of the row being read (to find where a malformed quoted field opens)."""
 
     def __init__(self, lines: Iterable[str]) -> None:
         self._lines = iter(lines)
         self.last = ""
+        self.row: list[str] = []
 
     def __iter__(self) -> _RecordingLines:
         return self
 
     def __next__(self) -> str:
         self.last = next(self._lines)
+        self.row.append(self.last)
         return self.last
+
+
+def _bad_quote(lines: list[str], delimiter: str) -> tuple[int, str]:
+    """(0-based line within `lines`, problem) of the quoted field that makes a row malformed:
+    one never closed, or closed before the end of its cell (`"a"b`)."""
+    opened_at, in_quotes, just_closed, at_field_start = 0, False, False, True
+    for number, line in enumerate(lines):
+        position = 0
+        while position < len(line):
+            char = line[position]
+            if in_quotes:
+                if char == '"' and line.startswith('""', position):
+                    position += 1
+                elif char == '"':
+                    in_quotes, just_closed = False, True
+            elif just_closed and char not in (delimiter, "\r", "\n"):
+                return opened_at, "is closed before its end (text after the closing quote)"
+            elif char == '"' and at_field_start:
+                opened_at, in_quotes = number, True
+            else:
+                just_closed = False
+            at_field_start = not in_quotes and char in (delimiter, "\n")
+            position += 1
+    return opened_at, "is never closed"
 
 
 def _cell_column(line: str, delimiter: str, position: int, value: str) -> int:
@@ -120,17 +146,35 @@ def _cell_column(line: str, delimiter: str, position: int, value: str) -> int:
 
 def _json_value_column(line: str, key: str, value: str) -> int:
     """1-based column of the text of string `value` under `key` in a JSON line, when it is
-    written without escapes; else 1."""
+    written without escapes; else 1. (Found by searching, not by a regex per row: compiling
+    one for every row was most of the time spent reading a JSON-lines file.)"""
     encoded = json.dumps(value, ensure_ascii=False)
     if encoded[1:-1] != value:
         return 1
-    match = re.search(rf"{re.escape(json.dumps(key, ensure_ascii=False))}\s*:\s*{re.escape(encoded)}", line)
-    return match.end() - len(encoded) + 2 if match else 1
+    quoted_key = json.dumps(key, ensure_ascii=False)
+    found = line.find(quoted_key)
+    while found != -1:
+        position = _skip_blanks(line, found + len(quoted_key))
+        if line.startswith(":", position):
+            position = _skip_blanks(line, position + 1)
+            if line.startswith(encoded, position):
+                return position + 2
+        found = line.find(quoted_key, found + 1)
+    return 1
+
+
+def _skip_blanks(line: str, position: int) -> int:
+    while position < len(line) and line[position] in " \t":
+        position += 1
+    return position
 
 
 def _delimited_rows(name: str, lines: Iterable[str], delimiter: str, label: str) -> Iterator[Segment]:
     recorded = _RecordingLines(lines)
-    reader = csv.reader(recorded, delimiter=delimiter)
+    # strict: a quote that never closes, or closes mid-cell, is an error instead of a cell
+    # that swallows the rows after it.
+    reader = csv.reader(recorded, delimiter=delimiter, strict=True)
+    row_line = 1
     try:
         header = next(reader, None)
         while header == []:
@@ -145,6 +189,7 @@ def _delimited_rows(name: str, lines: Iterable[str], delimiter: str, label: str)
         index = 0
         while True:
             row_line = reader.line_num + 1
+            recorded.row = []
             row = next(reader, None)
             if row is None:
                 return
@@ -157,6 +202,10 @@ def _delimited_rows(name: str, lines: Iterable[str], delimiter: str, label: str)
             yield roles.segment(dict(zip(header, row)), index, row_line, where, column)
             index += 1
     except csv.Error as error:
+        if '"' in "".join(recorded.row):
+            offset, problem = _bad_quote(recorded.row, delimiter)
+            raise InputError(f"{name}: line {row_line + offset}: quoted field {problem} "
+                             f"(malformed {label}: {error})") from None
         raise InputError(f"{name}: line {reader.line_num}: malformed {label} ({error})") from None
 
 

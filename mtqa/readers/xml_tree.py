@@ -8,17 +8,21 @@ offset of every tag; those offsets are mapped to character offsets of the decode
     source = XmlSource.from_bytes(data, "file.xlf")
     root = parse_xml(source)          # Element tree with .start/.end offsets and .line
     source.encode(edited_text)        # back to bytes in the file's own encoding and BOM
+
+Time is linear in the file's size, and no function here recurses: elements nested a
+thousand deep (inline tags in a hostile file) are read and walked like flat ones.
 """
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
+import sys
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.parsers import expat
-
-import numpy as np
 
 from mtqa.core.errors import InputError
 from mtqa.readers.decoding import open_binary
@@ -40,6 +44,7 @@ class XmlSource:
     text: str
     codec: str
     bom: bytes = b""
+    _newlines: array | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_bytes(cls, data: bytes, name: str) -> XmlSource:
@@ -69,12 +74,15 @@ class XmlSource:
         return self.bom + text.encode(self.codec)
 
     def line_column(self, offset: int) -> tuple[int, int]:
-        """1-based line and column of a character offset."""
-        line = self.text.count("\n", 0, offset) + 1
-        return line, offset - (self.text.rfind("\n", 0, offset) + 1) + 1
+        """1-based line and column of a character offset (the newlines are found once)."""
+        if self._newlines is None:
+            self._newlines = array("q", (m.start() for m in re.finditer("\n", self.text)))
+        before = bisect.bisect_left(self._newlines, offset)
+        line_start = self._newlines[before - 1] + 1 if before else 0
+        return before + 1, offset - line_start + 1
 
 
-@dataclass(eq=False)  # elements compare by identity
+@dataclass(eq=False, slots=True)  # elements compare by identity; slots: a file has millions
 class Element:
     """One element: namespace URI, local name, attributes (`{uri}name` for namespaced ones),
     `content` (text and child elements in order) and its place in the decoded text:
@@ -92,7 +100,6 @@ class Element:
     inner_end: int = 0
     end: int = 0
     content: list[str | Element] = field(default_factory=list)
-    parent: Element | None = field(default=None, repr=False)
 
     @property
     def children(self) -> list[Element]:
@@ -106,10 +113,12 @@ class Element:
 
     def iter(self, name: str | None = None) -> Iterator[Element]:
         """This element and its descendants, in document order."""
-        if name is None or self.name == name:
-            yield self
-        for child in self.children:
-            yield from child.iter(name)
+        stack = [self]
+        while stack:
+            element = stack.pop()
+            if name is None or element.name == name:
+                yield element
+            stack.extend(reversed(element.children))
 
     def get(self, name: str, default: str | None = None) -> str | None:
         return self.attributes.get(name, default)
@@ -119,51 +128,66 @@ class Element:
         return self.attributes.get(f"{{{XML_NAMESPACE}}}lang") or self.attributes.get("lang")
 
     def text_content(self) -> str:
-        return "".join(c if isinstance(c, str) else c.text_content() for c in self.content)
+        pieces = []
+        stack = [iter(self.content)]
+        while stack:
+            for item in stack[-1]:
+                if isinstance(item, str):
+                    pieces.append(item)
+                else:
+                    stack.append(iter(item.content))
+                    break
+            else:
+                stack.pop()
+        return "".join(pieces)
+
+
+# The rest of a tag after its '<': anything but quotes and '>', or quoted attribute values.
+_TAG_REST = re.compile(r"""[^"'>]*(?:(?:"[^"]*"|'[^']*')[^"'>]*)*>""")
 
 
 def _tag_end(text: str, start: int) -> int:
     """The offset just after the '>' closing the tag that starts at `start`."""
-    quote = None
-    for position in range(start + 1, len(text)):
-        char = text[position]
-        if quote:
-            if char == quote:
-                quote = None
-        elif char in "\"'":
-            quote = char
-        elif char == ">":
-            return position + 1
-    return len(text)
+    match = _TAG_REST.match(text, start + 1)
+    return match.end() if match else len(text)
 
 
 def _split_name(qualified: str) -> tuple[str, str]:
+    # Interned: a file repeats a few names and one namespace URI a million times.
     namespace, _, local = qualified.rpartition(" ")
-    return namespace, local
+    return sys.intern(namespace), sys.intern(local)
 
 
 def parse_xml(source: XmlSource) -> Element:
     """The root element of `source`; InputError with line and column if it is not well-formed."""
     data = source.text.encode("utf-8")
-    # Character offset of every byte: count the bytes that start a UTF-8 character.
-    starts = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
-    char_at = np.concatenate(([0], np.cumsum(starts)))
     text = source.text
+    ascii_only = len(data) == len(text)
+    cursor = [0, 0]  # a byte offset and its character offset; expat reports offsets in order
+
+    def char_at(byte: int) -> int:
+        if ascii_only:
+            return byte
+        if byte < cursor[0]:
+            cursor[:] = [0, 0]
+        cursor[1] += len(data[cursor[0]:byte].decode("utf-8"))
+        cursor[0] = byte
+        return cursor[1]
+
     parser = expat.ParserCreate(encoding="UTF-8", namespace_separator=" ")
     parser.buffer_text = True
     stack: list[Element] = []
     roots: list[Element] = []
 
     def start_element(qualified: str, attributes: dict[str, str]) -> None:
-        start = int(char_at[parser.CurrentByteIndex])
+        start = char_at(parser.CurrentByteIndex)
         namespace, name = _split_name(qualified)
         named = {}
         for key, value in attributes.items():
             key_namespace, key_name = _split_name(key)
             named[f"{{{key_namespace}}}{key_name}" if key_namespace else key_name] = value
         line, column = source.line_column(start)
-        element = Element(namespace, name, named, start, line, column,
-                          parent=stack[-1] if stack else None)
+        element = Element(namespace, name, named, start, line, column)
         element.inner_start = _tag_end(text, start)
         if stack:
             stack[-1].content.append(element)
@@ -176,7 +200,7 @@ def parse_xml(source: XmlSource) -> Element:
         if text[element.inner_start - 2 : element.inner_start] == "/>":
             element.inner_end = element.end = element.inner_start
         else:
-            element.inner_end = int(char_at[parser.CurrentByteIndex])
+            element.inner_end = char_at(parser.CurrentByteIndex)
             element.end = _tag_end(text, element.inner_end)
 
     def character_data(data: str) -> None:

@@ -254,8 +254,8 @@ def _load(path: Path, modified: int, size: int, source_language: str, cache_dir:
     if cached.is_file():
         try:
             return Lexicon(path.name, source_language, pickle.loads(cached.read_bytes()))
-        except (pickle.UnpicklingError, EOFError, AttributeError):
-            pass  # a stale or partial cache file: parse again
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass  # a stale or partial cache file (or one of another mtqa's module layout): parse again
     text = _read_text(path)
     entries = _parse_cedict(text, path) if _looks_like_cedict(text) else _parse_tsv(text, path)
     cached.parent.mkdir(parents=True, exist_ok=True)

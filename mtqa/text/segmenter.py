@@ -8,6 +8,17 @@ blank lines), page-furniture lines, and in Markdown headings, list items and blo
 Paragraph blocks are split by pysbd, then repaired by a few rules that pysbd gets wrong on
 machine-rewritten text (see `_repair`).
 
+Time is linear in the text's length. pysbd's own cost per character grows with the length of
+what it is given (its abbreviation pass rewrites the whole text once per abbreviation found:
+3 us a character for 1,000 characters of prose, 9 us for 8,000, 16 us for 16,000), so a block
+is handed to it in windows of at most `PYSBD_WINDOW` characters, cut where a sentence ends
+(a full stop, then a capital letter, outside the abbreviations above); a window with no
+sentence end is cut at a space and the two sentences meeting there are joined again.
+pysbd's sentence finder is called directly (`Processor`), not through `Segmenter.segment`,
+which searches for every sentence from the start of the text (quadratic) and keeps the text
+on the shared segmenter object (two threads then lose each other's sentences); each thread
+also gets its own segmenter (`get_segmenter`).
+
 Markdown handling: ATX (`# Title`) and setext (`Title` over `====`) headings become
 "heading" segments; list and block-quote markers are left out of the segment (offsets point
 past them) and every list item or quoted line is its own block; fenced code blocks
@@ -21,8 +32,8 @@ paragraph are joined: a sentence may span lines.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterator
 
 import pysbd
@@ -80,6 +91,10 @@ NON_FINAL_ABBREVIATIONS = frozenset(
 # name may follow an initialism inside a sentence: "the U.S. Army").
 _FINAL_ABBREVIATION = re.compile(r"(?<![\w.])(?:(?:[A-Za-z]\.){2,}|et al\.)(?=\s+([A-Z][a-z]*)\b)")
 
+# Characters handed to pysbd at once (see the module docstring for the measurements).
+PYSBD_WINDOW = 2000
+# A window is cut at the last sentence end in its last three quarters.
+_WINDOW_MIN_PART = PYSBD_WINDOW // 4
 HEADING_MAX_WORDS = 15
 HEADING_MAX_CHARS = 120
 _TERMINAL_PUNCTUATION = ".!?:;…。！？：；"
@@ -104,7 +119,7 @@ def is_furniture(line: str) -> bool:
 
 def looks_like_heading(block: str) -> bool:
     """A short single line without terminal punctuation, standing alone as a paragraph."""
-    if "\n" in block.strip():
+    if len(block) > 2 * HEADING_MAX_CHARS or "\n" in block.strip():
         return False
     words = block.split()
     if not words or len(words) > HEADING_MAX_WORDS or len(block.strip()) > HEADING_MAX_CHARS:
@@ -209,13 +224,33 @@ def _blocks(text: str, markdown: bool) -> Iterator[Block]:
     yield from flush()
 
 
+def _find_words(block: str, words: list[str], cursor: int) -> tuple[int, int] | None:
+    """The first (start, end) at or after `cursor` where `words` occur in `block` in order,
+    separated by whitespace only (what the regex `word\\s+word...` finds, without compiling
+    one pattern per sentence)."""
+    first = words[0]
+    start = block.find(first, cursor)
+    while start != -1:
+        position = start + len(first)
+        for word in words[1:]:
+            gap_end = position
+            while gap_end < len(block) and block[gap_end].isspace():
+                gap_end += 1
+            if gap_end == position or not block.startswith(word, gap_end):
+                break
+            position = gap_end + len(word)
+        else:
+            return start, position
+        start = block.find(first, start + 1)
+    return None
+
+
 def _align(block: str, pieces: list[str]) -> list[tuple[int, int]]:
     """Locate pysbd's pieces in `block`, in order, as (start, end) of their stripped text.
 
-    pysbd's own char_span searches each sentence anew and goes wrong on repeated
-    sentences, so offsets are found here with a moving cursor. Whitespace may differ
-    (newlines were blanked); should pysbd ever alter other characters, the rest of the
-    block becomes one span rather than losing text.
+    Offsets are found with a moving cursor (a repeated sentence is found at its own place).
+    Whitespace may differ (newlines were blanked); should pysbd ever alter other characters,
+    the rest of the block becomes one span rather than losing text.
     """
     spans = []
     cursor = 0
@@ -223,14 +258,63 @@ def _align(block: str, pieces: list[str]) -> list[tuple[int, int]]:
         words = piece.split()
         if not words:
             continue
-        found = re.compile(r"\s+".join(map(re.escape, words))).search(block, cursor)
+        found = _find_words(block, words, cursor)
         if found is None:
             rest = block[cursor:]
             spans.append((cursor + len(rest) - len(rest.lstrip()), len(block.rstrip())))
             break
-        spans.append(found.span())
-        cursor = found.end()
+        spans.append(found)
+        cursor = found[1]
     return spans
+
+
+# Where a window for pysbd may end: after a sentence's final punctuation (and closing quotes),
+# before whitespace and a capital letter or digit (Latin, Greek, Cyrillic), or right after
+# a CJK full stop.
+_SENTENCE_END = re.compile(
+    r"[.!?…]+[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-Z0-9À-ÖØ-ÞĀ-ſΑ-ΩА-Я])|[。！？]+[”’」』）]*"
+)
+
+
+def _sentence_end_before(text: str, low: int, high: int, start: int) -> int | None:
+    """The last place in text[low:high] where a sentence surely ends: outside quotation
+    marks counted from `start` (pysbd never splits inside a quotation), not after an
+    abbreviation that never ends a sentence or an initial. Failing that, the last such
+    place inside a quotation; None if there is none."""
+    best = inside_quotes = None
+    straight = opened = 0  # straight quotes and unclosed curly ones from `start` on
+    counted = start
+    for match in _SENTENCE_END.finditer(text, low, high):
+        head = text[max(0, match.start() - 12):match.start() + 1].split()
+        last_word = head[-1].lstrip(_OPENERS).lower() if head else ""
+        if last_word[:-1] in NON_FINAL_ABBREVIATIONS or (len(last_word) == 2 and last_word[0].isalpha()):
+            continue
+        between = text[counted:match.end()]
+        straight += between.count('"')
+        opened += between.count("“") - between.count("”")
+        counted = match.end()
+        if straight % 2 == 0 and opened <= 0:
+            best = match.end()
+        else:
+            inside_quotes = match.end()
+    return best if best is not None else inside_quotes
+
+
+def _windows(text: str, size: int = PYSBD_WINDOW) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, joined) windows of at most `size` characters covering `text`: cut where
+    a sentence ends (outside quotations where possible), else at the last space (`joined`:
+    the sentences meeting at `end` are one), else anywhere."""
+    start = 0
+    while len(text) - start > size:
+        limit = start + size
+        cut = _sentence_end_before(text, start + _WINDOW_MIN_PART, limit, start)
+        joined = cut is None
+        if cut is None:
+            space = max(text.rfind(" ", start + 1, limit), text.rfind("\t", start + 1, limit))
+            cut = space + 1 if space > start else limit
+        yield start, cut, joined
+        start = cut
+    yield start, len(text), False
 
 
 _OPENING_STRAIGHT_QUOTE = re.compile(r'(?:^|(?<=[\s(\[{]))"(?=\S)')
@@ -268,7 +352,7 @@ def _reclaim_gaps(block: str, spans: list[tuple[int, int]]) -> list[tuple[int, i
 
 
 def _ends_with_non_final_abbreviation(sentence: str) -> bool:
-    last_word = sentence.split()[-1].lstrip(_OPENERS).lower()
+    last_word = sentence[-24:].split()[-1].lstrip(_OPENERS).lower()
     return last_word.endswith(".") and last_word[:-1] in NON_FINAL_ABBREVIATIONS
 
 
@@ -298,7 +382,8 @@ def _repair(block: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
             repaired.append((start if leading_marks_start is None else leading_marks_start, end))
             continue
         previous_start, previous_end = repaired[-1]
-        previous = block[previous_start:previous_end]
+        # The end is all the rules look at (a previous piece may be long after many joins).
+        previous = block[max(previous_start, previous_end - 24):previous_end]
         if not has_words or _starts_lowercase(piece) or _ends_with_non_final_abbreviation(previous):
             repaired[-1] = (previous_start, end)
             continue
@@ -345,6 +430,19 @@ class SentenceSegmenter:
         self.language = language
         self._pysbd = pysbd.Segmenter(language=language, clean=False)
 
+    def _sentences(self, text: str) -> list[tuple[int, int]]:
+        """pysbd's sentences of `text` as spans, window by window (see `_windows`)."""
+        spans: list[tuple[int, int]] = []
+        join_next = False
+        for start, end, joined in _windows(text):
+            window = text[start:end]
+            found = [(start + a, start + b) for a, b in _align(window, self._pysbd.processor(window).process())]
+            if join_next and spans and found:
+                found[0] = (spans.pop()[0], found[0][1])
+            spans.extend(found)
+            join_next = joined
+        return spans
+
     def split_block(self, block: str) -> list[tuple[int, int]]:
         """Sentence (start, end) offsets within one block of text."""
         # pysbd treats every newline as a boundary; blank them (same length) so that
@@ -355,8 +453,7 @@ class SentenceSegmenter:
             # quote (common in MT output) would glue the rest of the paragraph into one
             # sentence. Hide them from pysbd and give them back to the sentences after.
             flattened = flattened.replace('"', " ")
-        spans = _align(flattened, self._pysbd.segment(flattened))
-        spans = _repair(block, _reclaim_gaps(block, spans))
+        spans = _repair(block, _reclaim_gaps(block, self._sentences(flattened)))
         return _split_after_final_abbreviations(block, spans) if self.language == "en" else spans
 
     def spans(self, text: str, markdown: bool = False) -> list[tuple[int, int, SegmentKind]]:
@@ -397,9 +494,16 @@ class SentenceSegmenter:
         return segments
 
 
-@lru_cache(maxsize=8)
+_PER_THREAD = threading.local()
+
+
 def get_segmenter(language: str = "en") -> SentenceSegmenter:
-    return SentenceSegmenter(language)
+    """This thread's segmenter for `language` (pysbd keeps state while it works, so threads
+    never share one)."""
+    segmenters = _PER_THREAD.__dict__.setdefault("segmenters", {})
+    if language not in segmenters:
+        segmenters[language] = SentenceSegmenter(language)
+    return segmenters[language]
 
 
 # pysbd's rules for text in these scripts (Chinese and Japanese end sentences with 。！？);

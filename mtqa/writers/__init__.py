@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import TextIO
 
-from mtqa.core.errors import ConfigError, InputError
-from mtqa.core.files import atomic_output
+from mtqa.core.errors import ConfigError
+from mtqa.core.files import atomic_output, check_output
 from mtqa.gate.report import Report
 
 Writer = Callable[[Report, TextIO], None]
@@ -43,13 +42,8 @@ def write_report(report: Report, fmt: str, output: str | None) -> None:
         writer(report, sys.stdout)
         sys.stdout.flush()
         return
-    target = Path(output)
-    if target.is_dir():
-        raise InputError(f"{output}: is a directory, expected an output file path")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"{output}: folder {folder} does not exist")
-    with atomic_output(target) as stream:
+    check_output(output, what=f"{fmt} report")
+    with atomic_output(output, what=f"{fmt} report") as stream:
         writer(report, stream)
 
 
