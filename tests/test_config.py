@@ -98,7 +98,7 @@ def test_inverted_thresholds_stop_the_cli_before_any_model_loads(tmp_path, artic
     def no_models(*args, **kwargs):
         raise AssertionError("a model was loaded")
 
-    monkeypatch.setattr("mtqa.core.pipeline.build_scorer", no_models)
+    monkeypatch.setattr("mtqa.core.components.ComponentSpec.build", no_models)
     config = tmp_path / "mtqa.toml"
     config.write_text("", "utf-8")
     code, err = run_check(config, article, capsys, "--review-threshold", "0.9", "--fail-threshold", "0.5")
