@@ -66,12 +66,15 @@ class Pipeline:
         """Risk, verdict and reasons for one segment from its dimensions' results."""
         return self.risk.combine(segment, dims, segment.language(self.settings.language))
 
-    def run(self, documents: Iterable[Document], progress: Progress | None = None) -> list[DocumentResult]:
+    def run(self, documents: Iterable[Document], progress: Progress | None = None,
+            chunk_size: int = CHUNK_SIZE) -> list[DocumentResult]:
+        """`progress` is called with the number of segments done after each `chunk_size` of them
+        (an exception it raises stops the run there)."""
         documents = list(documents)
         segments = [s for d in documents for s in d.segments]
         dims: list[dict[str, DimensionResult]] = []
-        for start in range(0, len(segments), CHUNK_SIZE):
-            chunk = segments[start:start + CHUNK_SIZE]
+        for start in range(0, len(segments), chunk_size):
+            chunk = segments[start:start + chunk_size]
             dims.extend(self.score_segments(chunk))
             if progress:
                 progress(len(chunk))
