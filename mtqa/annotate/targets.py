@@ -20,6 +20,7 @@ import io
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from mtqa.annotate.xml import Edit, _escape, apply_edits
 from mtqa.core.errors import InputError
@@ -65,41 +66,54 @@ def _raw_offsets(raw: str, base: int, expected: str) -> list[int] | None:
     return offsets + [base + len(raw)]
 
 
-def _run_offsets(text: str, run: TextRun) -> list[int]:
+@dataclass(frozen=True)
+class _Run:
+    """Visible text read from one stretch of the file: `offsets[k]` is where its character k
+    starts in the file's text, `offsets[-1]` where the stretch ends."""
+
+    visible_start: int
+    text: str
+    offsets: list[int]
+
+
+def _xml_run(text: str, run: TextRun) -> _Run:
     mapped = None if run.atomic else _raw_offsets(text[run.raw_start:run.raw_end], run.raw_start, run.text)
     if mapped is None:  # replaced as a whole: its first character stands for all of it
-        return [run.raw_start] + [run.raw_end] * len(run.text)
-    return mapped
+        mapped = [run.raw_start] + [run.raw_end] * len(run.text)
+    return _Run(run.visible_start, run.text, mapped)
 
 
-def replace_visible_text(text: str, element: Element, inline_namespaces: frozenset[str], new: str) -> list[Edit]:
-    """Edits of the file's `text` that make `element`'s visible text read `new`."""
-    runs = text_runs(element, inline_namespaces)
+def _diff_edits(runs: list[_Run], new: str, escape: Callable[[str], str]) -> list[Edit]:
+    """Edits that make the visible text of `runs` (at least one) read `new`: a character diff,
+    so only what changed is rewritten and whatever separates the runs (tags, line breaks of
+    the file) stays where it was."""
     old = "".join(run.text for run in runs)
-    if old == new:
-        return []
-    if not runs:
-        return [(element.inner_start, element.inner_start, _escape(new))]
-    offsets = [_run_offsets(text, run) for run in runs]
     edits: list[Edit] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
-        replacement = _escape(new[j1:j2])
+        replacement = escape(new[j1:j2])
         if i1 == i2:  # an insertion: into the run that ends here, else the one that starts here
-            run_at = next((k for k, r in enumerate(runs) if r.visible_start < i1 <= r.visible_start + len(r.text)),
-                          next(k for k, r in enumerate(runs) if r.visible_start >= i1 or k == len(runs) - 1))
-            position = offsets[run_at][min(max(i1 - runs[run_at].visible_start, 0), len(runs[run_at].text))]
+            run = next((r for r in runs if r.visible_start < i1 <= r.visible_start + len(r.text)),
+                       next(r for k, r in enumerate(runs) if r.visible_start >= i1 or k == len(runs) - 1))
+            position = run.offsets[min(max(i1 - run.visible_start, 0), len(run.text))]
             edits.append((position, position, replacement))
             continue
-        for k, run in enumerate(runs):  # the replacement goes where the replaced text begins
+        for run in runs:  # the replacement goes where the replaced text begins
             first, last = max(i1, run.visible_start), min(i2, run.visible_start + len(run.text))
-            if first >= last:
-                continue
-            start, end = offsets[k][first - run.visible_start], offsets[k][last - run.visible_start]
-            edits.append((start, end, replacement))
-            replacement = ""
+            if first < last:
+                edits.append((run.offsets[first - run.visible_start], run.offsets[last - run.visible_start],
+                              replacement))
+                replacement = ""
     return edits
+
+
+def replace_visible_text(text: str, element: Element, inline_namespaces: frozenset[str], new: str) -> list[Edit]:
+    """Edits of the file's `text` that make `element`'s visible text read `new`."""
+    runs = [_xml_run(text, run) for run in text_runs(element, inline_namespaces)]
+    if not runs:
+        return [(element.inner_start, element.inner_start, _escape(new))] if new else []
+    return _diff_edits(runs, new, _escape)
 
 
 def _translation_units(units: list[TranslationUnit], edits: Edits, name: str, text: str,
@@ -128,17 +142,32 @@ def _tmx(name: str, data: bytes, edits: Edits) -> bytes:
     return parsed.source.encode(apply_edits(text, _translation_units(parsed.units, edits, name, text, frozenset({""}))))
 
 
-def _po_string(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\r", "\\r")
-    return '"' + escaped.replace("\n", "\\n") + '"'
+_PO_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+_PO_UNESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 
 
-def _po_field(keyword: str, value: str, newline: str) -> list[str]:
-    """`msgstr "..."` lines as gettext writes them: one line, or "" then a line per \\n."""
-    if "\n" not in value.rstrip("\n"):
-        return [f"{keyword} {_po_string(value)}{newline}"]
-    pieces = [piece for piece in re.split(r"(?<=\n)", value) if piece]
-    return [f'{keyword} ""{newline}'] + [f"{_po_string(piece)}{newline}" for piece in pieces]
+def _po_escape(value: str) -> str:
+    return "".join(_PO_ESCAPES.get(char, char) for char in value)
+
+
+def _po_runs(lines: list[str], starts: list[int], first: int, last: int) -> list[_Run]:
+    """The quoted strings of lines first..last-1 (a msgstr and its continuation lines)."""
+    runs, length = [], 0
+    for number in range(first, last):
+        line = lines[number]
+        opening, closing = line.index('"'), line.rstrip("\r\n").rindex('"')
+        chars, offsets, position = [], [], opening + 1
+        while position < closing:
+            offsets.append(starts[number] + position)
+            if line[position] == "\\":
+                chars.append(_PO_UNESCAPES.get(line[position + 1], line[position + 1]))
+                position += 2
+            else:
+                chars.append(line[position])
+                position += 1
+        runs.append(_Run(length, "".join(chars), offsets + [starts[number] + closing]))
+        length += len(chars)
+    return runs
 
 
 def _po(name: str, data: bytes, edits: Edits) -> bytes:
@@ -148,28 +177,20 @@ def _po(name: str, data: bytes, edits: Edits) -> bytes:
     for position, unit in enumerate(units):
         same_entry = position > 0 and units[position - 1].unit == unit.unit
         forms.append(forms[-1] + 1 if same_entry else 0)
-    replaced: dict[int, tuple[int, list[str]]] = {}  # first line -> (lines replaced, new lines)
+    starts = [0]
+    for line in po.lines:
+        starts.append(starts[-1] + len(line))
+    changes: list[Edit] = []
     for index, new in edits.items():
         if not 0 <= index < len(units):
             raise InputError(f"{name}: no segment {index} to write back")
         entry = po.entries[units[index].unit]
-        form = sorted(entry.msgstr)[forms[index]]
-        first = entry.msgstr_line[form]
+        first = entry.msgstr_line[sorted(entry.msgstr)[forms[index]]]
         last = first + 1
         while last < len(po.lines) and po.lines[last].strip().startswith('"'):
             last += 1
-        keyword = po.lines[first].strip().split(None, 1)[0]
-        replaced[first] = (last - first, _po_field(keyword, new, po.newline))
-    lines, position = [], 0
-    while position < len(po.lines):
-        if position in replaced:
-            count, new_lines = replaced[position]
-            lines += new_lines
-            position += count
-        else:
-            lines.append(po.lines[position])
-            position += 1
-    return po.encode("".join(lines))
+        changes += _diff_edits(_po_runs(po.lines, starts, first, last), new, _po_escape)
+    return po.encode(apply_edits("".join(po.lines), changes))
 
 
 def _text_encoding(data: bytes) -> tuple[bytes, str]:

@@ -167,7 +167,7 @@ def matching_terms(segment: dict[str, Any]) -> list[str]:
         terms += [next(g for g in match.groups() if g) for match in _QUOTED.finditer(issue["message"])]
         if not is_whole_sentence(issue, segment["text"]) and issue["end"] > issue["start"]:
             terms.append(segment["text"][issue["start"]:issue["end"]])
-    return [t.strip() for t in terms if len(t.strip()) > 1]
+    return [t.strip() for t in terms if len(t.strip()) > 1 or t.strip().isdigit()]
 
 
 def highlight_terms(text: str, terms: list[str]) -> str:

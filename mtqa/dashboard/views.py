@@ -81,6 +81,22 @@ export default function (component) {
 }
 """
 reading_component = st.components.v2.component("mtqa_reading", js=_READING_JS, isolate_styles=False)
+# Below this width (px) the sidebar starts collapsed, leaving the text and the decision
+# buttons the room (Streamlit's own "auto" collapses it only on phone-sized screens).
+NARROW_WINDOW = 1000
+_NARROW_JS = f"""
+export default function () {{
+  if (window.mtqaSidebarFitted) return;  // once per page load: the editor may open it again
+  window.mtqaSidebarFitted = true;
+  if (window.innerWidth >= {NARROW_WINDOW}) return;
+  const collapse = () => {{
+    const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+    if (button) button.click(); else setTimeout(collapse, 100);
+  }};
+  collapse();
+}}
+"""
+narrow_window_component = st.components.v2.component("mtqa_narrow_window", js=_NARROW_JS)
 
 
 @st.cache_resource
@@ -569,6 +585,7 @@ def page() -> None:
         st.error(str(exc))
         return
     initialise()
+    narrow_window_component(key="narrow_window", height=0)
     collect_finished_jobs()
     documents = st.session_state.documents
     chosen = st.session_state.get("doc")
