@@ -410,9 +410,10 @@ def test_word_findings_are_underlined_whole_sentence_ones_marked_apart():
 
 def test_the_sources_matching_words_are_the_ones_findings_name():
     item = segment(0, "review", 0.6, "Es kostet 7 Euro.",
-                   issues=[issue("checks", 10, 11, "number '7' is not in the source"),
-                           issue("checks", 17, 17, "number '5' of the source is missing from the target")])
-    assert set(matching_terms(item)) == {"7", "5"}
+                   issues=[issue("checks", 10, 11, "number '7' is not in the source", ["9"]),
+                           issue("checks", 17, 17, "number '5' of the source is missing from the target"),
+                           issue("drift", 0, 17, "meaning differs", ["It costs five euros, not seven."])])
+    assert set(matching_terms(item)) == {"7", "9", "5"}
 
 
 def test_reading_view_keeps_paragraphs():

@@ -157,17 +157,22 @@ def in_context_html(before: list[dict[str, Any]], segment: dict[str, Any], after
     return STYLE + '<div class="mtqa-doc mtqa-item"><p>' + " ".join(around) + "</p></div>"
 
 
+MATCH_MAX_WORDS = 4
 _QUOTED = re.compile(r"'([^']{1,60})'|\"([^\"]{1,60})\"|“([^”]{1,60})”")
 
 
 def matching_terms(segment: dict[str, Any]) -> list[str]:
-    """Words the findings name (quoted in a message, or the underlined span of the target)."""
+    """Words the findings name: quoted in a message, suggested (a number or name the source
+    has), or the underlined span of the target."""
     terms = []
     for issue in segment["issues"]:
         terms += [next(g for g in match.groups() if g) for match in _QUOTED.finditer(issue["message"])]
+        terms += issue.get("suggestions") or []
         if not is_whole_sentence(issue, segment["text"]) and issue["end"] > issue["start"]:
             terms.append(segment["text"][issue["start"]:issue["end"]])
-    return [t.strip() for t in terms if len(t.strip()) > 1 or t.strip().isdigit()]
+    # A few words at most: a suggestion can be a whole sentence (what the meaning should be).
+    return [t.strip() for t in terms if (len(t.strip()) > 1 or t.strip().isdigit())
+            and len(t.split()) <= MATCH_MAX_WORDS]
 
 
 def highlight_terms(text: str, terms: list[str]) -> str:

@@ -234,9 +234,11 @@ def thresholds_control(payload: dict[str, Any]) -> None:
     with st.expander("Verdict thresholds", expanded=False):
         for mode in modes:
             suffix = f" ({MODE_LABELS.get(mode, mode)})" if len(modes) > 1 else ""
-            st.slider(f"Review from, fail from{suffix}", 0.0, 1.0, run[mode], 0.01, key=f"thresholds_{mode}",
-                      help="Risk at which a sentence is put up for review, and at which it fails. "
-                      "Defaults: the risk model's thresholds.")
+            # A fine step: the risk model's thresholds (e.g. 0.6235) stay exactly where they are
+            # when the other one moves; Page Up / Page Down move by 0.1.
+            st.slider(f"Review from, fail from{suffix}", 0.0, 1.0, run[mode], 0.0001, format="%.4f",
+                      key=f"thresholds_{mode}", help="Risk at which a sentence is put up for review, and at "
+                      "which it fails. Defaults: the risk model's thresholds.")
         found = counts(with_verdicts(payload["segments"], thresholds_in_use(payload)))
         st.caption(" · ".join(f"{verdict} {found[verdict]}" for verdict in ("ok", *FLAGGED)))
         st.button("Reset to the risk model's", on_click=reset_thresholds, args=(payload,), key="thresholds_reset")
