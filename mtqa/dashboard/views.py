@@ -24,7 +24,7 @@ from typing import Any
 
 import streamlit as st
 
-from mtqa.core.documents import DIMENSIONS
+from mtqa.core.documents import DIMENSIONS, Document
 from mtqa.core.errors import MtqaError
 from mtqa.dashboard import FILES_ENV, REVIEWER_ENV, render
 from mtqa.dashboard.decisions import (
@@ -106,6 +106,13 @@ def get_store(path: str) -> DecisionStore:
 
 def store() -> DecisionStore:
     return get_store(str(default_db_path()))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def read_given_file(path: str, modified_ns: int, size: int) -> Document:
+    """A file given to `mtqa dashboard`, read once per server while it is unchanged (a new tab
+    does not split it into sentences again). Not to be modified: sessions share it."""
+    return read_file(path)
 
 
 @st.cache_resource
@@ -194,7 +201,11 @@ def initialise() -> None:
     linked = st.query_params.get("doc")
     for position, path in enumerate(files):
         try:
-            document = read_file(path)
+            status = os.stat(path)
+            document = read_given_file(path, status.st_mtime_ns, status.st_size)
+        except OSError as exc:
+            st.session_state.errors.append(f"{path}: cannot read ({exc.strerror})")
+            continue
         except MtqaError as exc:
             st.session_state.errors.append(str(exc))
             continue
