@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from os import PathLike
 from typing import Any
 
 from mtqa.core.config import Settings, load_settings
-from mtqa.core.documents import Document
+from mtqa.core.documents import Document, Segment
 from mtqa.core.pipeline import Pipeline, Progress
 from mtqa.gate.policy import GatePolicy
 from mtqa.gate.report import Report
@@ -51,9 +51,12 @@ def check(
 
 
 def build_report(pipeline: Pipeline, documents: list[Document], progress: Progress | None = None,
-                 verbose: bool = False, baseline: frozenset[str] | None = None) -> Report:
-    """Score `documents` and gate them by the pipeline's settings (and an accepted `baseline`)."""
-    results = pipeline.run(documents, progress=progress)
+                 verbose: bool = False, baseline: frozenset[str] | None = None,
+                 select: Callable[[Segment], bool] | None = None) -> Report:
+    """Score `documents` (only the segments that `select` accepts, in the context of the whole
+    documents, see `Pipeline.run`) and gate them by the pipeline's settings (and an accepted
+    `baseline`)."""
+    results = pipeline.run(documents, progress=progress, select=select)
     policy = GatePolicy.from_settings(pipeline.settings, baseline=baseline)
     return Report(results, str(pipeline.signature()), pipeline.components(),
                   pipeline.settings.fail_on, verbose, policy)

@@ -11,9 +11,9 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from mtqa.core.version import __version__
 from mtqa.commands import COMMANDS
 from mtqa.core.errors import MtqaError
+from mtqa.core.version import __version__
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up everything the tests need (Python packages, and Chromium where root can install it), then run them.
+# Set up everything the tests need (Python packages, and Chromium where root can install it), lint with ruff
+# ([tool.ruff] in pyproject.toml), then run the tests. Arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh dev,ray
@@ -9,5 +10,6 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
       || echo "scripts/test.sh: could not install chromium; browser tests will be skipped" >&2
   fi
 fi
+.venv/bin/ruff check .
 export HF_HUB_OFFLINE=1
 exec .venv/bin/python -m pytest "$@"

@@ -13,7 +13,13 @@ from mtqa.cli import main
 from mtqa.core.config import Settings
 from mtqa.core.errors import InputError
 from mtqa.readers import read_text
-from mtqa.text.align import align, align_inputs, aligned_document, anchor_dissimilarity, read_counterpart
+from mtqa.text.align import (
+    align,
+    align_inputs,
+    aligned_document,
+    anchor_dissimilarity,
+    read_counterpart,
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SPUN = FIXTURES / "spun_news_article.txt"
@@ -48,7 +54,8 @@ def test_headings_are_never_merged() -> None:
 
 def test_anchor_dissimilarity_uses_numbers_and_names() -> None:
     assert anchor_dissimilarity("Blinken met Lavrov in 2022.", "布林肯于2022年会见了拉夫罗夫。") == 0.0
-    assert anchor_dissimilarity("Blinken met Lavrov in 2022.", "Blinken traf Lawrow 2022.") == pytest.approx(0.6 * 2 / 4)
+    assert anchor_dissimilarity("Blinken met Lavrov in 2022.",
+                                "Blinken traf Lawrow 2022.") == pytest.approx(0.6 * 2 / 4)
     assert anchor_dissimilarity("Blinken met Lavrov in 2022.", "Nichts davon.") == pytest.approx(0.6)
     assert anchor_dissimilarity("no anchors", "keine anker") == pytest.approx(0.3)
 
@@ -133,7 +140,7 @@ def test_align_inputs_needs_one_text_document(tmp_path: Path) -> None:
         align_inputs([table], str(CLEAN), str(CLEAN), Settings())
 
 
-def test_cli_scores_a_document_against_an_unaligned_reference(tmp_path: Path) -> None:
+def test_cli_scores_a_document_against_an_unaligned_reference(tmp_path: Path, pinned_flags: list[str]) -> None:
     reference = tmp_path / "reference.txt"
     reference.write_text("Ukraine, meanwhile, said it was preparing for the worst and would withstand whatever "
                          "came.\n\nBlinken did not elaborate. Russia has moved troops into Belarus for exercises "
@@ -143,13 +150,14 @@ def test_cli_scores_a_document_against_an_unaligned_reference(tmp_path: Path) ->
                       "Blinken did not elaborate, but Russia has moved troops into Belarus for exercises next "
                       "month.\n\nThe weather in Lisbon was sunny and warm all week.\n", "utf-8")
     report = tmp_path / "report.json"
+    # The last sentence has no counterpart in the reference: flagged, so the gate at review fails.
     assert main(["check", str(target), "--reference", str(reference), "--no-progress", "--threads", "2",
-                 "-f", "json", "-o", str(report)]) in (0, 1)
+                 "-f", "json", "-o", str(report), "--fail-on", "review", *pinned_flags]) == 1
     segments = json.loads(report.read_text("utf-8"))["files"][0]["segments"]
     assert segments[0]["reference"].startswith("Ukraine, meanwhile")
     # The reference's two sentences are joined against the target's one.
     assert segments[1]["reference"] == ("Blinken did not elaborate. Russia has moved troops into Belarus "
                                         "for exercises next month.")
     rules = {issue["rule"] for segment in segments for issue in segment["issues"]}
-    assert {"align.addition", "align.omission"} <= rules
+    assert {"checks/align-addition", "checks/align-omission"} <= rules
     assert segments[-1]["verdict"] in ("review", "fail") and segments[-1]["reference"] is None

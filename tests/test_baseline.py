@@ -120,7 +120,7 @@ def tsv(rows) -> str:
 
 
 @pytest.mark.slow
-def test_baseline_flow_with_the_real_pipeline(tmp_path, monkeypatch, capsys):
+def test_baseline_flow_with_the_real_pipeline(tmp_path, monkeypatch, capsys, pinned_flags):
     """Write a baseline, move every row down with a new first row, then add an error:
     only the new error fails, and only it is annotated."""
     from mtqa.cli import main
@@ -128,9 +128,9 @@ def test_baseline_flow_with_the_real_pipeline(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     table = tmp_path / "rows.tsv"
     table.write_text(tsv(ROWS), "utf-8")
-    gate = ["--no-progress", "--fail-on", "review", "--baseline", "baseline.json", "-f", "github"]
+    gate = ["--no-progress", "--fail-on", "review", "--baseline", "baseline.json", "-f", "github", *pinned_flags]
     assert main(["check", "rows.tsv", "--no-progress", "--fail-on", "review",
-                 "--write-baseline", "baseline.json"]) == 0
+                 "--write-baseline", "baseline.json", *pinned_flags]) == 0
     accepted = json.loads((tmp_path / "baseline.json").read_text("utf-8"))["findings"]
     assert accepted, "some of the perturbed translations are flagged"
     capsys.readouterr()

@@ -47,7 +47,9 @@ def test_ray_engine_matches_the_local_engine(local_ray: None, tmp_path: Path) ->
         assert (other["text"], other["verdict"], other["reasons"]) == (row["text"], row["verdict"], row["reasons"])
         for column in NUMBERS:
             if column in row:
-                assert other[column] == pytest.approx(row[column], abs=1e-6), (key, column)
+                # Another process (one thread, other batches) differs in the last float bits of the
+                # embeddings, up to 2e-6 after the z-scores; reports round to 4 decimals.
+                assert other[column] == pytest.approx(row[column], abs=1e-5), (key, column)
     assert on_ray.summary.counts() == local.summary.counts()
     for name in ("report.html", "summary.md", "files.csv", "segments.csv"):
         assert (tmp_path / "ray" / name).is_file()

@@ -22,9 +22,10 @@ JSONL_FIELDS = {"file", "index", "id", "text", "start", "end", "scores", "raw", 
 
 
 @pytest.fixture(scope="module")
-def sample_rows(tmp_path_factory) -> list[dict]:
+def sample_rows(tmp_path_factory, pinned_flags) -> list[dict]:
     out = tmp_path_factory.mktemp("check") / "sample.jsonl"
-    assert main(["check", str(SAMPLE), "-f", "jsonl", "-o", str(out), "--no-progress", "--fail-on", "never"]) == 0
+    assert main(["check", str(SAMPLE), "-f", "jsonl", "-o", str(out), "--no-progress", "--fail-on", "never",
+                 *pinned_flags]) == 0
     return [json.loads(line) for line in out.read_text("utf-8").splitlines()]
 
 
@@ -56,22 +57,22 @@ def test_garbled_sentences_are_flagged_with_reasons_and_clean_ones_pass(sample_r
         assert row["reasons"], garbled
 
 
-def test_the_gate_sets_the_exit_code(tmp_path) -> None:
+def test_the_gate_sets_the_exit_code(tmp_path, pinned_flags) -> None:
     assert main(["check", str(SAMPLE), "-f", "json", "-o", str(tmp_path / "r.json"), "--no-progress",
-                 "--fail-on", "review"]) == 1
+                 "--fail-on", "review", *pinned_flags]) == 1
     report = json.loads((tmp_path / "r.json").read_text("utf-8"))
     assert report["gate_failed"] is True and report["counts"]["review"] > 0
     assert report["signature"].startswith("mtqa:")
 
 
-def test_the_python_api_gives_the_cli_results(sample_rows) -> None:
-    report = mtqa.check(SAMPLE)
+def test_the_python_api_gives_the_cli_results(sample_rows, pinned_settings) -> None:
+    report = mtqa.check(SAMPLE, settings=pinned_settings)
     results = list(report.results())
     assert [r.verdict for r in results] == [row["verdict"] for row in sample_rows]
     assert [r.risk for r in results] == [row["risk"] for row in sample_rows]
 
 
-def test_a_table_with_chinese_sources_gets_one_result_per_row_in_order(tmp_path) -> None:
+def test_a_table_with_chinese_sources_gets_one_result_per_row_in_order(tmp_path, pinned_flags) -> None:
     table = tmp_path / "zh-en.tsv"
     table.write_text(
         "id\tsource\ttarget\n"
@@ -82,7 +83,8 @@ def test_a_table_with_chinese_sources_gets_one_result_per_row_in_order(tmp_path)
         "AFP reported on February 10 that EU leaders agreed to introduce stricter policies\n",
         encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    assert main(["check", str(table), "-f", "jsonl", "-o", str(out), "--no-progress", "--fail-on", "never"]) == 0
+    assert main(["check", str(table), "-f", "jsonl", "-o", str(out), "--no-progress", "--fail-on", "never",
+                 *pinned_flags]) == 0
     rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert [r["id"] for r in rows] == ["a", "b", "c"]
     assert all(r["raw"]["drift"]["mode"] == "crosslingual" for r in rows)
@@ -90,7 +92,7 @@ def test_a_table_with_chinese_sources_gets_one_result_per_row_in_order(tmp_path)
     assert full["scores"]["drift"] > short["scores"]["drift"] and full["risk"] < short["risk"]
     # 2月10日 is February 10: no number finding; its content is found, so no missing terms.
     assert dated["scores"]["drift"] > 0.7 and not [i for i in dated["issues"] if i["dimension"] in ("checks", "drift")]
-    assert any(i["rule"] == "drift.source-term-missing" for i in short["issues"])
+    assert any(i["rule"] == "drift/source-term-missing" for i in short["issues"])
 
 
 def test_bad_input_is_one_line_exit_2_and_leaves_an_existing_report_alone(tmp_path, capsys) -> None:
@@ -102,9 +104,24 @@ def test_bad_input_is_one_line_exit_2_and_leaves_an_existing_report_alone(tmp_pa
     assert out.read_text("utf-8") == "previous report"
 
 
-def test_doctor_reports_models_backends_and_the_lexicon(capsys) -> None:
-    assert main(["doctor", "--format", "json"]) == 0
-    report = json.loads(capsys.readouterr().out)
+def doctor(capsys, *flags: str) -> dict:
+    assert main(["doctor", "--format", "json", "--grammar", "auto", *flags]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_doctor_reports_models_backends_and_the_lexicon(tmp_path, monkeypatch, capsys) -> None:
+    # No LanguageTool install where language_tool_python would put one: auto means Harper.
+    monkeypatch.setenv("LTP_PATH", str(tmp_path / "downloads"))
+    monkeypatch.delenv("LTP_JAR_DIR_PATH", raising=False)
+    report = doctor(capsys)
     assert report["ready"] is True
     assert report["lexicon"]["setting"] == "auto" and "cc-cedict" in report["lexicon"]["pairs"]["zh-en"]
-    assert report["grammar"]["auto_uses"] in ("harper", "languagetool")
+    assert report["grammar"]["auto_uses"] == "harper"
+    assert report["grammar"]["languagetool"] == {"url": None, "local_jar": None, "available": False}
+    # A LanguageTool download beside it (the folder language_tool_python unpacks): auto means LanguageTool.
+    jar = tmp_path / "downloads" / "LanguageTool-6.4" / "languagetool-server.jar"
+    jar.parent.mkdir(parents=True)
+    jar.write_bytes(b"PK")
+    report = doctor(capsys)
+    assert report["grammar"]["auto_uses"] == "languagetool"
+    assert report["grammar"]["languagetool"] == {"url": None, "local_jar": str(jar), "available": True}

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from mtqa.core.config import Settings
 from mtqa.core.documents import Segment
-from mtqa.scorers.base import registered
-from mtqa.scorers.checks import (
-    ChecksScorer,
-    check_brackets,
-    check_length_ratio,
-    check_names,
-    check_numbers,
-    unbalanced_marks,
-)
+from mtqa.scorers.checks import ChecksScorer
+from mtqa.scorers.checks.length import check_length_ratio
+from mtqa.scorers.checks.marks import check_brackets, unbalanced_marks
+from mtqa.scorers.checks.names import check_names
+from mtqa.scorers.checks.numbers import check_numbers
+from mtqa.scorers.registry import component
 from mtqa.text.numbers import numbers_in
 
 
@@ -44,7 +42,7 @@ def test_number_mismatch_against_a_chinese_source() -> None:
     assert good.compared and good.issues == []
     bad_text = "It cost 35 million yuan in 2014."
     bad = check_numbers(segment(bad_text, source="2014年花费3.5亿元"))
-    assert rules(bad) == ["checks.number-mismatch"]
+    assert rules(bad) == ["checks/number-mismatch"]
     issue = bad.issues[0]
     assert bad_text[issue.start : issue.end] == "35 million"
     assert issue.suggestions == ["350,000,000"]
@@ -57,7 +55,7 @@ def test_number_written_as_a_word_is_not_a_mismatch() -> None:
     assert check_numbers(congress).issues == []
     fifth = segment("the fifth month of decline since February 10", source="2月10日以来连续第5个月下降")
     assert check_numbers(fifth).issues == []
-    assert rules(check_numbers(segment("the 21st Party Congress", source="党的二十大"))) == ["checks.number-mismatch"]
+    assert rules(check_numbers(segment("the 21st Party Congress", source="党的二十大"))) == ["checks/number-mismatch"]
 
 
 def test_a_scaled_number_matches_its_value_however_it_is_written() -> None:
@@ -75,7 +73,7 @@ def test_missing_number_gets_a_zero_width_span_at_the_end() -> None:
 def test_latin_name_of_a_non_latin_source_must_appear() -> None:
     source = "通过红外光谱 (FTIR) 进行比较后发现"
     missing = check_names(segment("A comparison by infrared spectroscopy revealed", source=source))
-    assert rules(missing) == ["checks.name-missing"] and missing.issues[0].suggestions == ["FTIR"]
+    assert rules(missing) == ["checks/name-missing"] and missing.issues[0].suggestions == ["FTIR"]
     kept = check_names(segment("A comparison by infrared spectroscopy (FTIR) revealed", source=source))
     assert kept.compared and kept.issues == []
 
@@ -88,7 +86,7 @@ def test_names_of_a_reference_must_appear() -> None:
 
 
 def test_unbalanced_brackets_and_quotes() -> None:
-    assert rules(check_brackets(segment("He said (twice that it rains."))) == ["checks.unbalanced-brackets"]
+    assert rules(check_brackets(segment("He said (twice that it rains."))) == ["checks/unbalanced-brackets"]
     assert unbalanced_marks('She said "no.') == [(9, '"')]
     assert check_brackets(segment("He said (twice) that “it rains”.")).issues == []
     # A quote that the source also leaves open (it closes in the next sentence) is fine.
@@ -100,14 +98,14 @@ def test_length_ratio_uses_a_per_script_normal_range() -> None:
     normal = check_length_ratio(segment("EU summit debates refugee policy; officials say reception is bottlenecked.", source=source))
     assert normal.issues == [] and 1.8 < normal.raw["length_ratio"] < 6.5
     short = check_length_ratio(segment("EU summit.", source=source))
-    assert rules(short) == ["checks.length-ratio"] and short.raw["length_ratio_excess"] > 0
+    assert rules(short) == ["checks/length-ratio"] and short.raw["length_ratio_excess"] > 0
     # The same number of characters is normal against a same-script reference.
     same = check_length_ratio(segment("The cat sat on the mat.", reference="A cat was sitting on the mat."))
     assert same.issues == [] and same.raw["length_ratio_range"] == [0.6, 1.7]
 
 
 def test_scorer_scores_and_returns_none_when_there_is_nothing_to_check() -> None:
-    scorer = registered("checks")["default"](None)
+    scorer = component("checks", "default").build(Settings())
     assert isinstance(scorer, ChecksScorer) and scorer.dimension == "checks"
     clean, broken, plain, plain_broken = scorer.score([
         segment("It cost 350 million yuan in 2014.", source="2014年花费3.5亿元"),
@@ -117,7 +115,7 @@ def test_scorer_scores_and_returns_none_when_there_is_nothing_to_check() -> None
     ])
     assert clean.score == 1.0 and clean.issues == []
     assert broken.score is not None and broken.score < 0.7
-    assert {i.rule for i in broken.issues} == {"checks.number-mismatch", "checks.unbalanced-brackets"}
+    assert {i.rule for i in broken.issues} == {"checks/number-mismatch", "checks/unbalanced-brackets"}
     assert all(i.dimension == "checks" for i in broken.issues)
     assert plain.score is None
     assert plain_broken.score is not None and plain_broken.score < 1.0

@@ -9,8 +9,8 @@ from mtqa.core.documents import Document, Segment
 from mtqa.core.errors import ModelError
 from mtqa.models.embeddings import SentenceEmbedder, get_embedder
 from mtqa.models.sources import resolve_embedder
-from mtqa.scorers.base import registered
 from mtqa.scorers.drift import DriftScorer, unsupported_words
+from mtqa.scorers.registry import component
 from mtqa.text.language import comparison_mode, looks_english
 
 pytestmark = pytest.mark.slow
@@ -23,7 +23,7 @@ def embedder() -> SentenceEmbedder:
 
 @pytest.fixture(scope="session")
 def scorer(embedder: SentenceEmbedder) -> DriftScorer:
-    return registered("drift")["default"](Settings())
+    return component("drift", "default").build(Settings())
 
 
 def test_resolve_embedder_finds_the_packaged_model_and_rejects_unknown_names(tmp_path) -> None:
@@ -66,7 +66,8 @@ PAIRS = [
 @pytest.mark.parametrize(("reference", "good", "perturbed"), PAIRS)
 def test_reference_mode_ranks_the_good_translation_higher(scorer, reference, good, perturbed) -> None:
     good_result, bad_result = scorer.score(
-        [Segment(good, 0, 0, len(good), reference=reference), Segment(perturbed, 1, 0, len(perturbed), reference=reference)]
+        [Segment(good, 0, 0, len(good), reference=reference),
+         Segment(perturbed, 1, 0, len(perturbed), reference=reference)]
     )
     assert good_result.raw["mode"] == "reference"
     assert {"cosine", "chrf", "ter"} <= set(good_result.raw)
@@ -78,8 +79,8 @@ def test_meaning_change_is_reported_with_unsupported_words(scorer) -> None:
     text = "Heavy rain flooded the village streets overnight."
     (result,) = scorer.score([Segment(text, 0, 0, len(text), reference=reference)])
     rules = [i.rule for i in result.issues]
-    assert rules[0] == "drift.meaning" and "drift.unsupported-word" in rules
-    spans = {text[i.start : i.end] for i in result.issues if i.rule == "drift.unsupported-word"}
+    assert rules[0] == "drift/meaning" and "drift/unsupported-word" in rules
+    spans = {text[i.start : i.end] for i in result.issues if i.rule == "drift/unsupported-word"}
     assert spans <= {"Heavy", "rain", "flooded", "village", "streets", "overnight"} and spans
 
 
@@ -123,21 +124,38 @@ STORY = [
 ]
 
 
-def test_context_mode_flags_the_sentence_that_does_not_fit(scorer) -> None:
-    document = Document("story.txt", "text")
+def text_document(name: str, sentences: list[str]) -> Document:
+    document = Document(name, "text")
     offset = 0
-    for index, sentence in enumerate(STORY):
+    for index, sentence in enumerate(sentences):
         document.add(Segment(sentence, index, offset, offset + len(sentence)))
         offset += len(sentence) + 1
-    results = scorer.score(document.segments)
+    return document
+
+
+def test_context_mode_flags_the_sentence_that_does_not_fit(scorer) -> None:
+    results = scorer.score(text_document("story.txt", STORY).segments)
     assert all(r.raw["mode"] == "context" for r in results)
     scores = [r.score for r in results]
     off_topic = STORY.index(OFF_TOPIC)
     assert scores[off_topic] == min(scores)
-    flagged = [i for i, r in enumerate(results) if "drift.off-context" in {x.rule for x in r.issues}]
+    flagged = [i for i, r in enumerate(results) if "drift/off-context" in {x.rule for x in r.issues}]
     assert flagged == [off_topic]
-    # The LM part: every result says how implausible its least plausible content word is.
-    assert all(isinstance(r.raw["max_word_excess_bits"], float) for r in results)
+
+
+def test_context_mode_points_at_a_word_implausible_after_the_previous_sentences(scorer) -> None:
+    """The LM part: a word swapped for one that makes no sense in the story is the most
+    surprising word of the document, and only its sentence gets the finding."""
+    mayor = 2
+    swapped = [s.replace("cut car traffic", "cut car giraffes") for s in STORY]
+    results = scorer.score(text_document("swapped.txt", swapped).segments)
+    original = scorer.score(text_document("story.txt", STORY).segments)
+    excess = [r.raw["max_word_excess_bits"] for r in results]
+    assert excess[mayor] == max(excess) and excess[mayor] > original[mayor].raw["max_word_excess_bits"] + 5
+    assert results[mayor].raw["word_z"] == min(r.raw["word_z"] for r in results)
+    [issue] = [i for i in results[mayor].issues if i.rule == "drift/implausible-word"]
+    assert swapped[mayor][issue.start:issue.end] == "giraffes"
+    assert not [i for i in original[mayor].issues if i.rule == "drift/implausible-word"]
 
 
 def test_short_documents_and_furniture_get_no_score(scorer) -> None:

@@ -12,20 +12,28 @@ import pytest
 from scipy.stats import kendalltau, pearsonr
 
 from mtqa.cli import main
-from mtqa.core.config import load_settings
 from mtqa.core.errors import InputError
 from mtqa.core.pipeline import Pipeline
 from mtqa.core.risk import RiskModel
-from mtqa.evaluation import evaluate
+from mtqa.evaluation import evaluate, fitting
 from mtqa.evaluation.datasets import load_dataset
+from mtqa.evaluation.features import cache_path
+from mtqa.evaluation.fitting import fold_splits, group_of
 from mtqa.evaluation.spans import Span, share_caught, span_scores
-from mtqa.evaluation.stats import grouped_kendall_tau, kendall_tau_b, pairwise_accuracy, pearson, system_agreement
+from mtqa.evaluation.stats import (
+    grouped_kendall_tau,
+    kendall_tau_b,
+    pairwise_accuracy,
+    pearson,
+    system_agreement,
+)
+from mtqa.evaluation.views import BUILDERS, VIEWS
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-MQM, DEMETR, BLIMP = (DATA / name for name in
-                      ("mqm_zhen_generalmt2023.tsv", "demetr_dev.jsonl", "blimp_dev.jsonl"))
-needs_data = pytest.mark.skipif(not MQM.is_file(), reason="dev data not available")
 ROOT = Path(__file__).resolve().parents[1]
+# Tiny synthetic files in the dev data's formats (fixtures/eval/README.md), so that every
+# evaluation path, the held-out folds included, runs in any checkout.
+EVAL_FIXTURES = ROOT / "fixtures" / "eval"
+MQM, DEMETR, BLIMP = (EVAL_FIXTURES / name for name in ("mqm_zhen_tiny.tsv", "demetr_tiny.jsonl", "blimp_tiny.jsonl"))
 
 
 # --- statistics ---------------------------------------------------------------------------
@@ -89,21 +97,34 @@ def test_unknown_dataset_is_a_one_line_input_error(tmp_path, capsys):
     assert "missing.tsv: cannot read" in capsys.readouterr().err
 
 
-@needs_data
 def test_kind_is_detected_from_columns():
     assert [load_dataset(p, limit=2).kind for p in (MQM, DEMETR, BLIMP)] == ["mqm", "demetr", "blimp"]
+
+
+@pytest.mark.parametrize(("path", "group"), [(MQM, "doc"), (DEMETR, "id")])
+def test_folds_are_disjoint_by_group(path, group):
+    """Every segment is held out exactly once, and never beside another segment of its
+    MQM document (every system's translation of it) or DEMETR item (both sentences)."""
+    dataset = load_dataset(path)
+    for view in VIEWS[dataset.kind]:
+        rows = [s.meta["row"] for d in BUILDERS[view](dataset) for s in d.segments]
+        groups = [group_of(dataset, row) for row in rows]
+        assert groups == [str(dataset.rows[row][group]) for row in rows]
+        splits = fold_splits(groups, 3)
+        assert sorted(p for _, test in splits for p in test) == list(range(len(rows)))
+        for train, test in splits:
+            assert test and sorted(train + test) == list(range(len(rows)))
+            assert not {groups[p] for p in train} & {groups[p] for p in test}
 
 
 # --- end to end, real pipeline --------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def pipeline(tmp_path_factory):
-    settings = load_settings()
-    with Pipeline(settings) as loaded:
+def pipeline(pinned_settings):
+    with Pipeline(pinned_settings) as loaded:
         yield loaded
 
 
-@needs_data
 def test_eval_mqm_end_to_end(pipeline):
     evaluation = evaluate(str(MQM), pipeline, limit=12, quiet=True)
     tables = {t.title.split(" (")[0]: t for t in evaluation.tables}
@@ -115,33 +136,85 @@ def test_eval_mqm_end_to_end(pipeline):
     verdicts = tables["MQM verdicts against Major errors"].to_dict()["rows"]
     assert [row["segments"] for row in verdicts] == [12, 12]
     assert evaluation.signature.startswith("mtqa:") and "risk:" in evaluation.signature
+    assert evaluation.risk_source == f"shipped model {pipeline.risk.version}"
 
 
-@needs_data
-def test_eval_contrastive_end_to_end_with_cli(pipeline, tmp_path):
+def test_held_out_risk_is_fitted_without_the_fold_it_scores(pipeline, monkeypatch):
+    """`folds`: every fit sees the segments of the groups outside one fold only, and every
+    segment is scored by one such fit (spied on the real fitting)."""
+    fits = []
+    fit_view = fitting.fit_view
+
+    def spied(dataset, view, positions, names):
+        fits.append((view.name, list(positions)))
+        return fit_view(dataset, view, positions, names)
+
+    monkeypatch.setattr(fitting, "fit_view", spied)
+    evaluation = evaluate(str(MQM), pipeline, folds=2, quiet=True)
+    assert evaluation.risk_source == "held out: refitted on 1 of 2 folds grouped by document"
+    dataset = load_dataset(MQM)
+    for view in ("mqm-source", "mqm-document"):
+        rows = [s.meta["row"] for d in BUILDERS[view](dataset) for s in d.segments]
+        groups = [group_of(dataset, row) for row in rows]
+        trains = [positions for name, positions in fits if name == view]
+        assert len(trains) == 2
+        held_out = [sorted(set(range(len(rows))) - set(train)) for train in trains]
+        assert sorted(p for test in held_out for p in test) == list(range(len(rows)))
+        for train, test in zip(trains, held_out, strict=True):
+            assert test and not {groups[p] for p in train} & {groups[p] for p in test}
+    verdicts = {t.title.split(" (")[0]: t for t in evaluation.tables}["MQM verdicts against Major errors"]
+    assert [row["segments"] for row in verdicts.to_dict()["rows"]] == [32, 32]
+
+
+def test_eval_cli_runs_the_held_out_path_end_to_end(tmp_path, pinned_flags, capsys):
+    out = tmp_path / "held_out.json"
+    assert main(["eval", str(MQM), "--folds", "2", "-f", "json", "-o", str(out), "-q", *pinned_flags]) == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["kind"] == "mqm" and report["rows"] == 32
+    assert report["risk"] == "held out: refitted on 1 of 2 folds grouped by document"
+    correlation = {row["metric"]: row for row in report["tables"][0]["rows"]}
+    for mode in ("source", "document"):
+        assert correlation[f"risk ({mode} mode)"]["rows"] == 32
+        assert -1 <= correlation[f"risk ({mode} mode)"]["tau grouped"] <= 1
+    assert main(["eval", str(DEMETR), "--folds", "2", "-f", "json", "-o", str(out), "-q", *pinned_flags]) == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["risk"] == "held out: refitted on 1 of 2 folds grouped by item"
+    assert report["tables"][0]["rows"][-1]["pairs"] == 8
+    assert main(["eval", str(MQM), "--folds", "1"]) == 2
+    assert "--folds must be at least 2" in capsys.readouterr().err
+
+
+def test_eval_contrastive_end_to_end_with_cli(pipeline, tmp_path, pinned_flags, monkeypatch):
     evaluation = evaluate(str(BLIMP), pipeline, limit=6, quiet=True)
     overall = evaluation.tables[0].to_dict()["rows"][-1]
     assert overall["group"] == "overall" and overall["pairs"] == 6
     assert 0 <= overall["fluency"] <= 1
     out = tmp_path / "demetr.json"
-    assert main(["eval", str(DEMETR), "--limit", "6", "--format", "json", "-o", str(out), "-q"]) == 0
+    assert main(["eval", str(DEMETR), "--limit", "6", "--format", "json", "-o", str(out), "-q", *pinned_flags]) == 0
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["kind"] == "demetr" and report["rows"] == 6
     by_severity = report["tables"][0]["rows"]
     assert {"risk", "chrF", "BLEU", "TER", "cosine", "LM logprob"} <= set(by_severity[-1])
-    # the same pipeline settings reuse the cached features: same numbers again
+    # the same pipeline settings reuse the features the CLI cached: nothing is scored again
+    assert cache_path(pipeline, load_dataset(DEMETR, limit=6).digest, "demetr").is_file()
+
+    def no_scoring(segments):
+        raise AssertionError(f"scored {len(segments)} segments again")
+
+    monkeypatch.setattr(pipeline, "score_segments", no_scoring)
     again = evaluate(str(DEMETR), pipeline, limit=6, quiet=True).to_dict()
     assert again["tables"][0]["rows"] == by_severity
 
 
-@needs_data
-def test_fit_risk_writes_a_model_that_loads(pipeline, tmp_path):
+def test_fit_risk_writes_a_model_that_loads(pipeline, tmp_path, monkeypatch, cache_dir):
+    monkeypatch.setenv("MTQA_CACHE_DIR", str(cache_dir))  # the script reads settings like the CLI
+    monkeypatch.setenv("MTQA_GRAMMAR", "harper")
     spec = importlib.util.spec_from_file_location("fit_risk", ROOT / "scripts" / "fit_risk.py")
     fit_risk = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(fit_risk)
     out = tmp_path / "risk.json"
-    assert fit_risk.main(["--mqm", str(MQM), "--demetr", str(DEMETR), "--limit", "30",
-                          "--folds", "0", "--output", str(out), "--version", "risk-test"]) == 0
+    assert fit_risk.main(["--mqm", str(MQM), "--demetr", str(DEMETR),
+                          "--folds", "2", "--output", str(out), "--version", "risk-test"]) == 0
     written = json.loads(out.read_text(encoding="utf-8"))
     model = RiskModel.load(out)
     assert model.version == "risk-test" and set(model.models) == {"source", "document", "reference"}

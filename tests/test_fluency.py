@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,11 @@ import pytest
 from mtqa.core.config import Settings, load_settings
 from mtqa.core.documents import Document, Segment
 from mtqa.core.errors import ModelError
+from mtqa.models import sources
 from mtqa.models.lm import CausalLM, load_causal_lm
 from mtqa.models.sources import PROVENANCE_FILE, lm_cache_info, resolve_lm
-from mtqa.scorers import build_scorer
+from mtqa.scorers.fluency import excess_surprisal
+from mtqa.scorers.registry import component
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +34,7 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def scorer(settings: Settings):
-    with build_scorer("fluency", "lm", settings) as fluency:
+    with component("fluency", "lm").build(settings) as fluency:
         yield fluency
 
 
@@ -74,7 +75,12 @@ def test_raw_values(scorer) -> None:
     raw = result.raw
     assert raw["n_tokens"] == 6
     assert raw["logprob"] < 0 and raw["mean_logprob"] == pytest.approx(raw["logprob"] / 6, abs=1e-3)
-    assert raw["worst_word"] in "The weather was pleasant today."
+    # The word whose surprisal most exceeds its frequency's, never the first (it has no context).
+    words = scorer.lm.score(["The weather was pleasant today."])[0].words
+    assert [w.text for w in words] == ["The", "weather", "was", "pleasant", "today"]
+    worst = max(words[1:], key=lambda w: excess_surprisal(w, "en"))
+    assert raw["worst_word"] == worst.text and raw["worst_surprisal"] == pytest.approx(worst.surprisal, abs=1e-3)
+    assert raw["max_excess_surprisal"] == pytest.approx(excess_surprisal(worst, "en"), abs=1e-3)
     assert raw["slor"] > 0  # better than a bag of the same words
     assert raw["slor_adjusted"] == pytest.approx(raw["slor"] - 0.75 * math.log(6), abs=1e-3)
 
@@ -84,7 +90,7 @@ def test_surprising_word_is_flagged_with_offsets(scorer, settings: Settings) -> 
     assert 1 <= len(result.issues) <= settings.fluency_spans
     top = result.issues[0]
     assert SPUN[top.start : top.end] == "difficult"
-    assert top.rule == "fluency.surprisal" and top.dimension == "fluency"
+    assert top.rule == "fluency/surprisal" and top.dimension == "fluency"
     assert top.message.startswith("“difficult” is unexpected here (surprisal ")
     assert result.raw["worst_word"] == "difficult"
 
@@ -131,7 +137,7 @@ def test_batching_keeps_input_order_and_scores(settings: Settings, unbatched_lm:
     single = unbatched_lm.score(texts[::-1], contexts[::-1])[::-1]
     assert [s.text for s in batched] == texts
     assert [s.context for s in batched] == contexts
-    for joint, alone in zip(batched, single):
+    for joint, alone in zip(batched, single, strict=True):
         assert joint is not alone
         assert joint.logprobs == pytest.approx(alone.logprobs, abs=2e-3)
         assert joint.end_logprob == pytest.approx(alone.end_logprob, abs=2e-3)
@@ -144,7 +150,7 @@ def test_the_output_layer_in_slices_gives_the_same_scores(settings: Settings, mo
     whole = CausalLM(settings.lm, settings.cache_dir, settings.dtype, settings.device).score(texts)
     monkeypatch.setattr(mtqa.models.lm, "HEAD_SLICE", 3)  # slices cut through every sentence
     sliced = CausalLM(settings.lm, settings.cache_dir, settings.dtype, settings.device).score(texts)
-    for a, b in zip(whole, sliced):
+    for a, b in zip(whole, sliced, strict=True):
         assert a is not b
         # Up to float rounding: a matrix product of another shape sums in another order.
         assert a.logprobs == pytest.approx(b.logprobs, abs=1e-4)
@@ -181,15 +187,26 @@ def test_one_instance_per_process(settings: Settings) -> None:
     assert first is second
 
 
-def test_converted_cache_is_reused(settings: Settings) -> None:
-    path = resolve_lm(settings.lm, settings.cache_dir)
+def test_the_lm_is_converted_once_into_an_empty_cache_and_reused(tmp_path: Path, monkeypatch) -> None:
+    """A real conversion of the shipped GGUF into a cache of this test's own; the second
+    lookup finds the complete folder and converts nothing."""
+    conversions = []
+    convert = sources._convert_gguf
+
+    def counted(gguf_path: Path, destination: Path) -> None:
+        conversions.append(destination)
+        convert(gguf_path, destination)
+
+    monkeypatch.setattr(sources, "_convert_gguf", counted)
+    assert not lm_cache_info("smollm2-135m", tmp_path)["cached"]
+    path = resolve_lm("smollm2-135m", tmp_path)
+    assert path == tmp_path / "models" / "smollm2-135m-instruct" and len(conversions) == 1
     assert (path / PROVENANCE_FILE).is_file() and (path / "config.json").is_file()
     stamp = (path / PROVENANCE_FILE).stat().st_mtime_ns
-    started = time.monotonic()
-    assert resolve_lm(settings.lm, settings.cache_dir) == path
-    assert time.monotonic() - started < 1.0  # no conversion
-    assert (path / PROVENANCE_FILE).stat().st_mtime_ns == stamp
-    info = lm_cache_info(settings.lm, settings.cache_dir)
+    assert resolve_lm("smollm2-135m", tmp_path) == path
+    assert len(conversions) == 1 and (path / PROVENANCE_FILE).stat().st_mtime_ns == stamp
+    assert [p.name for p in (tmp_path / "models").iterdir()] == [path.name]  # no staging folder left
+    info = lm_cache_info("smollm2-135m", tmp_path)
     assert info["cached"] and info["size_bytes"] > 100_000_000 and info["version"] == "0.1.2"
 
 

@@ -4,19 +4,28 @@ settings from flags and [tool.mtqa], and --diff against a real git repository.""
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 from pathlib import Path
 
 import pytest
 from ci_support import judged, make_report, read, segment_with
 
+from mtqa.cli import main as cli_main
 from mtqa.commands import check as check_command
 from mtqa.commands.options import settings_from_args
 from mtqa.core.config import load_settings
 from mtqa.core.documents import Document, Segment
 from mtqa.core.errors import ConfigError, InputError
 from mtqa.gate.gitdiff import changed_lines, select_changed
-from mtqa.gate.policy import GatePolicy, MarkerIndex, parse_markers, parse_share, position, rule_matches
+from mtqa.gate.policy import (
+    GatePolicy,
+    MarkerIndex,
+    parse_markers,
+    parse_share,
+    position,
+    rule_matches,
+)
 
 ARTICLE = """# Report
 
@@ -300,11 +309,16 @@ def test_diff_selects_changed_files_and_segments(repo, monkeypatch):
                        (repo / "docs" / "new.md").resolve(): None}
     documents = [read(f"docs/{name}", (repo / "docs" / name).read_text("utf-8"))
                  for name in ("article.md", "same.md", "new.md")]
-    selected = select_changed(documents, changes)
-    assert [d.path for d in selected] == ["docs/article.md", "docs/new.md"]
-    assert [s.text for s in selected[0].segments] == ["Prices rised sharp in the spring."]
-    kept = selected[0].segments[0]
-    assert (kept.index, kept.line, kept.document) == (0, 6, selected[0])
+    selection = select_changed(documents, changes)
+    assert selection.documents == [documents[0], documents[2]]
+    # The changed file stays whole (its other segments are the changed one's context) ...
+    article_segments = documents[0].segments
+    assert len(article_segments) > 1 and all(s.document is documents[0] for s in article_segments)
+    # ... and only the segment on the changed line is selected, at its place in the file.
+    [kept] = [s for s in article_segments if selection.selects(s)]
+    assert kept.text == "Prices rised sharp in the spring."
+    assert (kept.index, kept.line) == (len(article_segments) - 1, 6)
+    assert all(selection.selects(s) for s in documents[2].segments)  # a new file: all of it
 
 
 def test_diff_against_merge_base_ignores_changes_on_the_target(repo, monkeypatch):
@@ -327,3 +341,74 @@ def test_diff_outside_git_is_input_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InputError, match="git rev-parse"):
         changed_lines("main")
+
+
+def check_rows(*argv: str) -> list[dict]:
+    """`mtqa check ARGV -f jsonl` run in-process: its rows."""
+    out = Path("rows.jsonl")
+    assert cli_main(["check", *argv, "-f", "jsonl", "-o", str(out), "--no-progress",
+                               "--fail-on", "never"]) == 0
+    return [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+
+
+def assert_same_rows(diff_rows: list[dict], full_rows: list[dict]) -> None:
+    """Each --diff row is the whole-file row at its index: position, scores, raw values, risk, verdict."""
+    by_index = {row["index"]: row for row in full_rows}
+    for row in diff_rows:
+        full = by_index[row["index"]]
+        assert (row["text"], row["line"], row["id"]) == (full["text"], full["line"], full["id"])
+        assert (row["scores"], row["raw"], row["risk"]) == (full["scores"], full["raw"], full["risk"])
+        assert (row["verdict"], row["reasons"], row["issues"]) == (full["verdict"], full["reasons"], full["issues"])
+
+
+def test_diff_keeps_the_file_as_context_for_the_checks(repo, monkeypatch):
+    """A changed row translated unlike an unchanged row of the same source is inconsistent
+    only in the context of the whole file; --diff reports it like a full run, at its index."""
+    monkeypatch.chdir(repo)
+    table = repo / "docs" / "ui.tsv"
+    rows = [("1", "Datei speichern", "Save file"), ("2", "Öffnen", "Open"), ("3", "Datei speichern", "Save file")]
+    table.write_text("id\tsource\ttarget\n" + "".join("\t".join(r) + "\n" for r in rows), "utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "ui strings")
+    git(repo, "checkout", "-q", "-b", "edit")
+    table.write_text(table.read_text("utf-8").replace("3\tDatei speichern\tSave", "3\tDatei speichern\tStore"), "utf-8")
+    checks_only = ["--use", "fluency=none", "--use", "drift=none", "--grammar", "none"]
+    full = check_rows("docs/ui.tsv", *checks_only)
+    changed = check_rows("docs/ui.tsv", *checks_only, "--diff", "feature")
+    assert [row["id"] for row in changed] == ["3"] and changed[0]["index"] == 2
+    assert "checks/inconsistent-translation" in [issue["rule"] for issue in changed[0]["issues"]]
+    assert_same_rows(changed, full)
+
+
+STORY = """# Tram plan
+
+The city council met on Monday to discuss the new public transport plan. Councillors argued \
+about the cost of extending the tram line to the northern suburbs.
+
+The mayor said the tram extension would cut car traffic in the city centre. Opponents of the \
+plan said bus routes would be cheaper than new tram tracks.
+
+The council will vote on the transport budget next month. Residents can comment on the tram \
+proposal at the town hall until Friday.
+"""
+
+
+@pytest.mark.slow
+def test_diff_rows_are_the_rows_of_a_full_run(repo, monkeypatch, pinned_flags):
+    """The real pipeline: a changed sentence under --diff has the index, scores, document-context
+    drift, risk and verdict that a run over the whole file gives it."""
+    monkeypatch.chdir(repo)
+    story = repo / "docs" / "story.md"
+    story.write_text(STORY, "utf-8")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "story")
+    git(repo, "checkout", "-q", "-b", "edit")
+    story.write_text(STORY.replace("Opponents", "Bake the cake at 180 degrees until the top is golden. Opponents"),
+                     "utf-8")
+    full = check_rows("docs/story.md", *pinned_flags)
+    changed = check_rows("docs/story.md", *pinned_flags, "--diff", "feature")
+    assert {row["line"] for row in changed} == {5}  # the second paragraph's line
+    assert "Bake the cake" in " ".join(row["text"] for row in changed)
+    assert all(row["raw"]["drift"]["mode"] == "context" and row["scores"]["drift"] is not None for row in changed)
+    assert [row["index"] for row in changed] == [row["index"] for row in full if row["line"] == 5]
+    assert_same_rows(changed, full)

@@ -23,9 +23,13 @@ import pytest
 from mtqa.core.config import Settings
 from mtqa.core.documents import Document, Segment
 from mtqa.core.errors import ConfigError, ModelError
-from mtqa.scorers import build_scorer
-from mtqa.scorers.grammar import HarperGrammarScorer, LanguageToolGrammarScorer, auto_grammar_scorer
+from mtqa.scorers.grammar import (
+    HarperGrammarScorer,
+    LanguageToolGrammarScorer,
+    auto_grammar_scorer,
+)
 from mtqa.scorers.grammar_languagetool import api_root
+from mtqa.scorers.registry import component
 
 
 def segments(*texts: str) -> list[Segment]:
@@ -54,7 +58,7 @@ def test_agreement_error_is_found_with_offsets_and_suggestion(harper_scorer):
     [issue] = result.issues
     assert (issue.start, issue.end, text[issue.start : issue.end]) == (3, 5, "go")
     assert issue.dimension == "grammar"
-    assert issue.rule == "harper.PronounVerbAgreement"
+    assert issue.rule == "grammar/harper/PronounVerbAgreement"
     assert "goes" in issue.suggestions
     assert result.raw["backend"] == "harper"
     assert result.raw["n_errors"] == 1
@@ -93,7 +97,7 @@ def test_lowercase_misspelling_is_still_reported_beside_names(harper_scorer):
     [result] = harper_scorer.score(segments(text))
     assert flagged(text, result) == ["recieved"]
     assert "received" in result.issues[0].suggestions
-    assert result.issues[0].rule == "harper.SpellCheck"
+    assert result.issues[0].rule == "grammar/harper/SpellCheck"
     assert result.raw["n_spelling"] == 1
 
 
@@ -167,7 +171,7 @@ def test_non_english_language_is_a_config_error():
 
 
 def test_registry_builds_harper(harper_scorer):
-    scorer = build_scorer("grammar", "harper", Settings())
+    scorer = component("grammar", "harper").build(Settings())
     assert isinstance(scorer, HarperGrammarScorer)
     assert scorer.signature()["name"] == "harper"
 
@@ -275,10 +279,10 @@ def test_languagetool_matches_map_to_issues(languagetool_url):
     # Blinken: a capitalised unknown word is a name, not an error.
     assert flagged(text, result) == ["go", "recieve"]
     spelling = result.issues[1]
-    assert spelling.rule == "languagetool.MORFOLOGIK_RULE_EN_US"
+    assert spelling.rule == "grammar/languagetool/MORFOLOGIK_RULE_EN_US"
     assert spelling.suggestions == ["receive", "relieve"]
     assert spelling.message == "Possible spelling mistake found."
-    assert result.issues[0].rule == "languagetool.HE_VERB_AGR"
+    assert result.issues[0].rule == "grammar/languagetool/HE_VERB_AGR"
     assert result.raw["backend"] == "languagetool"
     assert result.raw["n_errors_by_kind"] == {"GRAMMAR": 1, "TYPOS": 1}
     assert result.raw["n_spelling"] == 1
@@ -319,7 +323,7 @@ def test_auto_falls_back_to_harper_when_the_server_is_unreachable(no_local_langu
 
 
 def test_auto_uses_harper_without_url_or_local_install(no_local_languagetool):
-    with build_scorer("grammar", "auto", Settings()) as scorer:
+    with component("grammar", "auto").build(Settings()) as scorer:
         assert isinstance(scorer, HarperGrammarScorer)
 
 

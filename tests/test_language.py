@@ -1,5 +1,11 @@
 from mtqa.core.documents import Document, Segment
-from mtqa.text.language import ENGLISH_SHARE, comparison_mode, english_share, primary, source_language
+from mtqa.text.language import (
+    ENGLISH_SHARE,
+    comparison_mode,
+    english_share,
+    primary,
+    source_language,
+)
 
 
 def test_primary_subtag() -> None:

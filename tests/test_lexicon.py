@@ -9,7 +9,8 @@ from mtqa.core.documents import Segment
 from mtqa.core.errors import ConfigError
 from mtqa.scorers.drift import LOW_COVERAGE, DriftScorer
 from mtqa.text.language import source_language
-from mtqa.text.lexicon import Lexicon, builtin_path, describe, lexicon_for, load_lexicon, stem
+from mtqa.text.lexicon import Lexicon, builtin_path, describe, lexicon_for, load_lexicon
+from mtqa.text.words import stem
 
 SOURCE = "欧盟峰会为难民政策争论，欧盟官员：接收过程步步瓶颈"
 FAITHFUL = "EU summit argues over refugee policy, EU official: bottlenecks at every step of the reception process"
@@ -111,7 +112,7 @@ def test_drift_reports_the_most_informative_source_terms_missing_from_the_target
     assert faithful.score > LOW_COVERAGE and faithful.issues == []
     assert omitting.score < LOW_COVERAGE and omitting.raw["source_terms_missing"] >= 4
     (issue,) = omitting.issues
-    assert issue.rule == "drift.source-term-missing" and issue.start == issue.end == len(OMITTING)
+    assert issue.rule == "drift/source-term-missing" and issue.start == issue.end == len(OMITTING)
     assert "难民 (refugee)" in issue.message or "峰会 (summit meeting)" in issue.message
 
 

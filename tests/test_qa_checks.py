@@ -15,17 +15,17 @@ from mtqa.core.documents import Document, Segment
 from mtqa.core.errors import InputError
 from mtqa.core.pipeline import Pipeline
 from mtqa.readers import read_path
-from mtqa.scorers.checks import CHECKS, ChecksScorer, check_numbers
-from mtqa.scorers.checks_translation import (
-    check_alignment,
+from mtqa.scorers.checks import CHECKS, ChecksScorer
+from mtqa.scorers.checks.alignment import check_alignment
+from mtqa.scorers.checks.consistency import (
     check_consistency,
-    check_empty_target,
-    check_tags,
-    check_untranslated,
     check_urls,
     check_whitespace,
-    glossary_issues,
 )
+from mtqa.scorers.checks.glossary import glossary_issues
+from mtqa.scorers.checks.numbers import check_numbers
+from mtqa.scorers.checks.tags import check_tags
+from mtqa.scorers.checks.untranslated import check_empty_target, check_untranslated
 from mtqa.text.glossary import Term, load_glossary
 from mtqa.text.numbers import dates_in
 
@@ -66,9 +66,9 @@ def test_locale_formats_of_the_same_numbers_and_dates_match(target: str, source:
 
 def test_number_and_date_mismatches() -> None:
     outcome = check_numbers(unit("Bestellungen werden innerhalb von 5 Tagen versendet.", "Orders ship within 3 days."))
-    assert rules(outcome) == ["checks.number-mismatch"] and outcome.issues[0].suggestions == ["3"]
+    assert rules(outcome) == ["checks/number-mismatch"] and outcome.issues[0].suggestions == ["3"]
     dated = check_numbers(unit("Am 6. März 2024.", "On March 5, 2024."))
-    assert rules(dated) == ["checks.date-mismatch"]
+    assert rules(dated) == ["checks/date-mismatch"]
     assert dated.issues[0].suggestions == ["2024-03-05"]
 
 
@@ -86,15 +86,16 @@ def test_tags_missing_added_and_reordered() -> None:
     same = unit("abc def ghi jkl", "abc def ghi jkl", {"source_tags": source_tags, "tags": source_tags})
     assert check_tags(same).issues == []
     missing = unit("Klicken Sie hier.", "Click here.", {"source_tags": source_tags, "tags": source_tags[:2]})
-    assert rules(check_tags(missing)) == ["checks.tag-mismatch"]
+    assert rules(check_tags(missing)) == ["checks/tag-mismatch"]
     assert check_tags(missing).issues[0].message == 'tag <x id="2"/> of the source is missing'
     added = unit("Klicken Sie hier.", "Click here.",
                  {"source_tags": source_tags, "tags": source_tags + [tag("ph", "9", "standalone", 3)]})
     issue = check_tags(added).issues[0]
-    assert (issue.rule, issue.start, issue.message) == ("checks.tag-mismatch", 3, 'tag <ph id="9"/> is not in the source')
+    assert (issue.rule, issue.start, issue.message) == (
+        "checks/tag-mismatch", 3, 'tag <ph id="9"/> is not in the source')
     reordered = unit("Klicken Sie hier.", "Click here.",
                      {"source_tags": source_tags, "tags": [source_tags[2], source_tags[0], source_tags[1]]})
-    assert rules(check_tags(reordered)) == ["checks.tag-order"]
+    assert rules(check_tags(reordered)) == ["checks/tag-order"]
     assert check_tags(unit("Hallo", "Hello")).compared is False  # not a translation file
 
 
@@ -103,19 +104,19 @@ def test_tags_missing_added_and_reordered() -> None:
 
 def test_untranslated_targets() -> None:
     assert rules(check_untranslated(unit("Save on your first order.", "Save on your first order."))) == \
-        ["checks.untranslated"]
+        ["checks/untranslated"]
     in_english = unit("Save money on the first order you place.", "Save on your first order.")
     assert check_untranslated(in_english).issues[0].message == "target is still in the source language: untranslated"
     assert check_untranslated(unit("Sparen Sie bei Ihrer ersten Bestellung.", "Save on your first order.")).issues == []
     assert check_untranslated(unit("ACME-1234", "ACME-1234")).issues == []  # codes are not words
     latin_in_russian = unit("Open the settings page now.", "Open the settings.", target_lang="ru")
-    assert rules(check_untranslated(latin_in_russian)) == ["checks.untranslated"]
+    assert rules(check_untranslated(latin_in_russian)) == ["checks/untranslated"]
     assert check_untranslated(unit("Откройте настройки.", "Open the settings.", target_lang="ru")).issues == []
 
 
 def test_empty_target() -> None:
     empty = unit("", "Log out", {"untranslated": True})
-    assert rules(check_empty_target(empty)) == ["checks.empty-target"]
+    assert rules(check_empty_target(empty)) == ["checks/empty-target"]
     assert check_empty_target(unit("Abmelden", "Log out")).issues == []
 
 
@@ -123,11 +124,11 @@ def test_empty_target() -> None:
 
 
 def test_double_spaces_and_whitespace_at_the_edges() -> None:
-    assert rules(check_whitespace(unit("Das ist  gut.", "This is good."))) == ["checks.double-space"]
+    assert rules(check_whitespace(unit("Das ist  gut.", "This is good."))) == ["checks/double-space"]
     assert check_whitespace(unit("Klicken Sie  hier.", "Click  here.")).issues == []  # as in the source
     edges = check_whitespace(unit(" Hallo", "Hello ")).issues
-    assert [(i.rule, i.suggestions) for i in edges] == [("checks.whitespace-edges", [""]),
-                                                        ("checks.whitespace-edges", [" "])]
+    assert [(i.rule, i.suggestions) for i in edges] == [("checks/whitespace-edges", [""]),
+                                                        ("checks/whitespace-edges", [" "])]
     assert check_whitespace(unit("Hallo ", "Hello ")).issues == []
 
 
@@ -135,15 +136,15 @@ def test_urls_and_email_addresses_must_be_copied() -> None:
     segment = unit("Kontaktieren Sie support@example.de oder besuchen Sie https://example.com/hilfe.",
                    "Contact support@example.com or visit https://example.com/help.")
     outcome = check_urls(segment)
-    assert sorted(rules(outcome)) == ["checks.email-mismatch", "checks.url-mismatch"]
-    url = next(i for i in outcome.issues if i.rule == "checks.url-mismatch")
+    assert sorted(rules(outcome)) == ["checks/email-mismatch", "checks/url-mismatch"]
+    url = next(i for i in outcome.issues if i.rule == "checks/url-mismatch")
     assert segment.text[url.start : url.end] == "https://example.com/hilfe"
     assert url.suggestions == ["https://example.com/help"]
     same = unit("Besuchen Sie https://example.com/help oder schreiben Sie an support@example.com.",
                 "Visit https://example.com/help or write to support@example.com.")
     assert check_urls(same).issues == []
     missing = check_urls(unit("Besuchen Sie unsere Website.", "Visit www.example.com today."))
-    assert [(i.rule, i.suggestions) for i in missing.issues] == [("checks.url-mismatch", ["www.example.com"])]
+    assert [(i.rule, i.suggestions) for i in missing.issues] == [("checks/url-mismatch", ["www.example.com"])]
 
 
 # --- consistency, alignment ---------------------------------------------------------------
@@ -153,7 +154,7 @@ def test_the_same_source_translated_two_ways() -> None:
     segments = [Segment(t, i, 0, len(t), source="Sign in", kind="unit")
                 for i, t in enumerate(["Anmelden", "Einloggen", "Anmelden"])]
     Document("f.po", "po", segments)
-    assert [rules(check_consistency(s)) for s in segments] == [[], ["checks.inconsistent-translation"], []]
+    assert [rules(check_consistency(s)) for s in segments] == [[], ["checks/inconsistent-translation"], []]
     assert check_consistency(segments[1]).issues[0].suggestions == ["Anmelden"]
     lone = unit("Anmelden", "Sign in")
     assert check_consistency(lone).issues == []
@@ -162,7 +163,7 @@ def test_the_same_source_translated_two_ways() -> None:
 def test_alignment_gaps_become_findings() -> None:
     segment = Segment("Added text.", 0, 0, 11, meta={"alignment": "addition", "omitted": ["Dropped one."]})
     Document("a.txt", "txt", [segment], meta={"alignment": {"method": "embeddings:x"}})
-    assert sorted(rules(check_alignment(segment))) == ["align.addition", "align.omission"]
+    assert sorted(rules(check_alignment(segment))) == ["checks/align-addition", "checks/align-omission"]
     plain = Segment("Fine.", 0, 0, 5, reference="Fine.")
     Document("a.txt", "txt", [plain], meta={"alignment": {"method": "embeddings:x"}})
     assert check_alignment(plain).issues == [] and check_alignment(plain).compared
@@ -187,28 +188,29 @@ def test_glossary_violations_suggest_the_expected_term() -> None:
     assert glossary_issues(ok, terms) == []
     wrong = unit("Sparen Sie bei Ihrem ersten Kauf mit Akme Wolke.", "Save on your first order with Acme Cloud.")
     found = [(i.rule, i.suggestions) for i in glossary_issues(wrong, terms)]
-    assert found == [("checks.glossary", ["Bestellung", "Auftrag"]), ("checks.do-not-translate", ["Acme Cloud"])]
+    assert found == [("checks/glossary", ["Bestellung", "Auftrag"]), ("checks/do-not-translate", ["Acme Cloud"])]
 
 
 def test_checks_scorer_uses_the_glossary_setting_and_reports_untranslated_units_on_request() -> None:
-    assert "checks.glossary" not in ChecksScorer(Settings()).checks
+    assert "glossary" not in ChecksScorer(Settings()).checks
     scorer = ChecksScorer(Settings(glossary=L10N / "glossary_en_de.tsv", include_untranslated=True))
-    assert "checks.glossary" in scorer.checks and scorer.judges_untranslated
+    assert "glossary" in scorer.checks and scorer.judges_untranslated
     [result] = scorer.score([unit("Melden Sie sich an", "Sign in")])
-    assert [i.rule for i in result.issues] == ["checks.glossary"] and result.score < 1
+    assert [i.rule for i in result.issues] == ["checks/glossary"] and result.score < 1
     [empty] = scorer.score([unit("", "Sign in", {"untranslated": True})])
-    assert "checks.empty-target" in [i.rule for i in empty.issues]
+    assert "checks/empty-target" in [i.rule for i in empty.issues]
     assert not ChecksScorer(Settings()).judges_untranslated
-    assert set(CHECKS) >= {"checks.tag-mismatch", "checks.untranslated", "checks.url-mismatch",
-                           "checks.double-space", "checks.inconsistent-translation", "align.omission"}
+    declared = {rule.id for check in CHECKS for rule in check.rules}
+    assert declared >= {"checks/tag-mismatch", "checks/untranslated", "checks/url-mismatch",
+                        "checks/double-space", "checks/inconsistent-translation", "checks/align-omission"}
 
 
 # --- end to end: real pipeline and CLI ---------------------------------------------------
 
 
 @pytest.fixture(scope="session")
-def pipeline() -> Iterator[Pipeline]:
-    with Pipeline(Settings(threads=2, glossary=L10N / "glossary_en_de.tsv")) as loaded:
+def pipeline(pinned_settings: Settings) -> Iterator[Pipeline]:
+    with Pipeline(pinned_settings.replace(threads=2, glossary=L10N / "glossary_en_de.tsv")) as loaded:
         yield loaded
 
 
@@ -216,27 +218,28 @@ def test_xliff_through_the_pipeline(pipeline: Pipeline) -> None:
     document = read_path(str(L10N / "memoq_en_de.xlf"))
     [result] = pipeline.run([document])
     by_id = {r.segment.id: r for r in result.results}
-    assert "checks.number-mismatch" in [i.rule for i in by_id["3"].issues]
+    assert "checks/number-mismatch" in [i.rule for i in by_id["3"].issues]
     assert by_id["3"].verdict in ("review", "fail")
-    assert "checks.tag-mismatch" in [i.rule for i in by_id["4"].issues]
-    assert {"checks.url-mismatch", "checks.email-mismatch"} <= {i.rule for i in by_id["6"].issues}
+    assert "checks/tag-mismatch" in [i.rule for i in by_id["4"].issues]
+    assert {"checks/url-mismatch", "checks/email-mismatch"} <= {i.rule for i in by_id["6"].issues}
     assert by_id["7"].verdict == "skipped"  # untranslated, not asked for
     assert not [i for i in by_id["2"].issues if i.dimension == "checks"]
 
 
-def test_cli_annotates_a_po_file_and_leaves_the_input_alone(tmp_path: Path) -> None:
+def test_cli_annotates_a_po_file_and_leaves_the_input_alone(tmp_path: Path, pinned_flags: list[str]) -> None:
     source = L10N / "messages_de.po"
     before = source.read_bytes()
     out, report = tmp_path / "annotated.po", tmp_path / "report.json"
+    # The empty and the wrongly numbered translations are flagged, so the gate at review fails.
     code = main(["check", str(source), "--annotate", str(out), "--include-untranslated", "--no-progress",
-                 "-f", "json", "-o", str(report)])
-    assert code in (0, 1)
+                 "-f", "json", "-o", str(report), "--fail-on", "review", *pinned_flags])
+    assert code == 1
     assert source.read_bytes() == before
     annotated = out.read_text("utf-8")
     assert "# mtqa: " in annotated
     segments = {s["id"]: s for f in json.loads(report.read_text("utf-8"))["files"] for s in f["segments"]}
-    assert "checks.empty-target" in [i["rule"] for i in segments["Quit"]["issues"]]
-    assert "checks.number-mismatch" in [i["rule"] for i in segments["Delete 5 files?"]["issues"]]
+    assert "checks/empty-target" in [i["rule"] for i in segments["Quit"]["issues"]]
+    assert "checks/number-mismatch" in [i["rule"] for i in segments["Delete 5 files?"]["issues"]]
     flagged = [s for s in segments.values() if s["verdict"] in ("review", "fail")]
     assert annotated.count("\n# mtqa: ") == len({s["id"].split("[")[0] for s in flagged})
 

@@ -18,6 +18,7 @@ from mtqa.readers import (
     register_reader,
     sniff_format,
 )
+from mtqa.readers import base as readers_base
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 READER_FIXTURES = FIXTURES / "readers"
@@ -70,8 +71,8 @@ def test_markdown_document():
 @pytest.mark.parametrize(
     "encoded",
     [
-        "Hello there. Fine.".encode("utf-8"),
-        b"\xef\xbb\xbf" + "Hello there. Fine.".encode("utf-8"),
+        b"Hello there. Fine.",
+        b"\xef\xbb\xbf" + b"Hello there. Fine.",
         "Hello there. Fine.".encode("utf-16"),  # with byte-order mark
         "Hello there. Fine.".encode("utf-16-be").join([b"\xfe\xff", b""]),
     ],
@@ -232,7 +233,18 @@ def test_input_format_overrides_extension(tmp_path):
     assert [Path(p).name for p in expand_inputs([str(tmp_path / "*.out")], "tsv")] == ["data.out"]
 
 
-def test_registry_is_open_for_new_formats(tmp_path):
+@pytest.fixture
+def reader_registry(monkeypatch):
+    """The readers' registry as it is now; what a test registers is gone after it."""
+    monkeypatch.setattr(readers_base, "_READERS_BY_EXTENSION", dict(readers_base._READERS_BY_EXTENSION))
+    monkeypatch.setattr(readers_base, "_READERS_BY_FORMAT", dict(readers_base._READERS_BY_FORMAT))
+    before = known_extensions()
+    yield
+    monkeypatch.undo()
+    assert known_extensions() == before
+
+
+def test_registry_is_open_for_new_formats(tmp_path, reader_registry):
     class UpperReader(Reader):
         format = "upper-test"
 

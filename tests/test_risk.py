@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from mtqa.core.documents import DimensionResult, Segment
-from mtqa.core.risk import BASE_RATE_FEATURES, FeatureWeight, LinearRiskModel, RiskModel, explain
+from mtqa.core.risk import (
+    BASE_RATE_FEATURES,
+    FeatureWeight,
+    LinearRiskModel,
+    RiskModel,
+    explain,
+)
 
 CHINESE = "欧盟峰会为难民政策争论，欧盟官员：接收过程步步瓶颈"
 PRIOR = BASE_RATE_FEATURES["source"]
@@ -72,7 +78,7 @@ def test_a_major_finding_is_a_reason_even_where_its_dimension_lowered_the_risk()
 
     risk = model(ADEQUACY)
     found = dims(coverage=0.95)  # good coverage: drift lowers the risk
-    found["checks"].issues.append(Issue("checks", 39, 39, "not in the target: '难民问题难以解决。'", "align.omission",
+    found["checks"].issues.append(Issue("checks", 39, 39, "not in the target: '难民问题难以解决。'", "checks/align-omission",
                                         severity="major"))
     result = risk.combine(segment(), found)
     assert result.verdict == "review" and result.risk < 0.5

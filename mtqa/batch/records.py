@@ -14,7 +14,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from mtqa.core.documents import DIMENSIONS, Segment, SegmentResult
+from mtqa.core.components import score_dimensions
+from mtqa.core.documents import Segment, flat_columns, flat_row, segment_fields
 from mtqa.core.pipeline import Pipeline
 
 
@@ -25,70 +26,38 @@ class PipelineInfo:
     signature: str
     signature_short: str
     components: dict[str, dict[str, Any]]
-    dimensions: tuple[str, ...] = field(default=DIMENSIONS)
+    dimensions: tuple[str, ...] = field(default=score_dimensions(()))
 
     @classmethod
     def of(cls, pipeline: Pipeline) -> PipelineInfo:
         signature = pipeline.signature()
-        dimensions = tuple(dict.fromkeys([*DIMENSIONS, *pipeline.scorers]))
-        return cls(str(signature), signature.short, pipeline.components(), dimensions)
-
-
-def record_json(result: SegmentResult) -> str:
-    return json.dumps({
-        "scores": result.scores,
-        "raw": result.raw,
-        "issues": [issue.to_dict() for issue in result.issues],
-        "risk": result.risk,
-        "verdict": result.verdict,
-        "reasons": result.reasons,
-    }, ensure_ascii=False)
+        return cls(str(signature), signature.short, pipeline.components(), score_dimensions(pipeline.scorers))
 
 
 def score_records(pipeline: Pipeline, segments: Sequence[Segment]) -> list[str]:
-    """Score segments (each keeps its document, for context) and combine them into records."""
+    """Score segments (each keeps its document, for context) and combine them into records
+    (`SegmentResult.record`, as JSON)."""
     dimensions = pipeline.score_segments(segments)
-    return [record_json(pipeline.combine(segment, dims))
+    return [json.dumps(pipeline.combine(segment, dims).record(), ensure_ascii=False)
             for segment, dims in zip(segments, dimensions, strict=True)]
 
 
+_ARROW_TYPES = {"index": pa.int64(), "line": pa.int64(), "column": pa.int64(), "start": pa.int64(),
+                "end": pa.int64(), "risk": pa.float64()}
+
+
 def row_schema(dimensions: Sequence[str], with_system: bool) -> pa.Schema:
-    fields = [("system", pa.string())] if with_system else []
-    fields += [
-        ("file", pa.string()), ("format", pa.string()), ("index", pa.int64()), ("id", pa.string()),
-        ("kind", pa.string()), ("line", pa.int64()), ("column", pa.int64()), ("text", pa.string()),
-        ("source", pa.string()), ("reference", pa.string()),
-        *((f"score_{d}", pa.float64()) for d in dimensions),
-        ("risk", pa.float64()), ("verdict", pa.string()), ("reasons", pa.string()),
-        ("issues", pa.string()), ("raw", pa.string()),
-    ]
-    return pa.schema(fields)
+    """The Parquet schema of `flat_columns` (with a leading `system` column when comparing)."""
+    columns = (["system"] if with_system else []) + flat_columns(dimensions)
+    return pa.schema([(c, pa.float64() if c.startswith("score_") else _ARROW_TYPES.get(c, pa.string()))
+                      for c in columns])
 
 
 def output_row(segment: Segment, file_index: int, record: str, dimensions: Sequence[str],
                system: str | None = None) -> dict[str, Any]:
-    data = json.loads(record)
+    """The flat row of a stored record, for the segment at `file_index` of its file."""
     document = segment.document
     row: dict[str, Any] = {"system": system} if system is not None else {}
-    row.update({
-        "file": document.path if document else "",
-        "format": document.format if document else "",
-        "index": file_index,
-        "id": segment.id,
-        "kind": segment.kind,
-        "line": segment.line,
-        "column": segment.column,
-        "text": segment.text,
-        "source": segment.source,
-        "reference": segment.reference,
-    })
-    for dimension in dimensions:
-        row[f"score_{dimension}"] = data["scores"].get(dimension)
-    row.update({
-        "risk": data["risk"],
-        "verdict": data["verdict"],
-        "reasons": "; ".join(data["reasons"]),
-        "issues": json.dumps(data["issues"], ensure_ascii=False),
-        "raw": json.dumps(data["raw"], ensure_ascii=False),
-    })
+    row.update(flat_row({**segment_fields(segment, file_index), **json.loads(record)}, dimensions,
+                        document.format if document else ""))
     return row

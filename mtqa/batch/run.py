@@ -15,7 +15,15 @@ from typing import Any
 import pyarrow.csv as pa_csv
 
 from mtqa.batch.compare import compare_systems
-from mtqa.batch.engine import CHUNK_SIZE, LocalEngine, Progress, StoredOnly, System, iter_system_units, run_chunks
+from mtqa.batch.engine import (
+    CHUNK_SIZE,
+    LocalEngine,
+    Progress,
+    StoredOnly,
+    System,
+    iter_system_units,
+    run_chunks,
+)
 from mtqa.batch.html_report import write_html
 from mtqa.batch.markdown_report import write_markdown
 from mtqa.batch.outputs import (

@@ -1,4 +1,4 @@
 """Subcommands of the `mtqa` CLI. Each module exposes `add_parser(subparsers)` and `run(args)`."""
 
 # Order is the order of `mtqa --help`.
-COMMANDS = ("check", "batch", "eval", "doctor", "dashboard")
+COMMANDS = ("check", "batch", "eval", "rules", "doctor", "dashboard")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from mtqa.annotate import annotate_report, check_annotation_target
@@ -14,6 +15,7 @@ from mtqa.core.progress import progress_bar
 from mtqa.gate.baseline import load_baseline, write_baseline
 from mtqa.gate.gitdiff import changed_lines, select_changed
 from mtqa.readers import read_inputs
+from mtqa.readers.base import is_supported
 from mtqa.text.align import align_inputs
 from mtqa.writers import write_report, writer_names
 
@@ -34,6 +36,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="text format: also list segments that passed")
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    parser.add_argument("--skip-unknown", action="store_true",
+                        help="skip named files of formats mtqa does not read, instead of failing "
+                        "(the pre-commit hook passes every staged file and lets mtqa choose)")
     parser.add_argument("--report", dest="reports", action="append", default=[], type=extra_report,
                         metavar="FORMAT=FILE", help="also write the report in another format, "
                         "from the same run (repeatable; e.g. sarif=mtqa.sarif)")
@@ -67,19 +72,28 @@ def run(args: argparse.Namespace) -> int:
     if not args.paths:
         raise InputError("no input: give files, directories or globs, or '-' for standard input")
     settings = settings_from_args(args)
+    paths = args.paths
+    if args.skip_unknown and not args.input_format:
+        # Missing files, directories and globs stay: they fail, or are filtered, as usual.
+        paths = [p for p in paths if not os.path.isfile(p) or is_supported(p)]
+        if not paths:
+            print("mtqa: none of the files is in a format mtqa reads; nothing to check", file=sys.stderr)
+            return 0
     # A baseline being rewritten must not hide the findings it is to record.
     accepted = load_baseline(settings.baseline) if settings.baseline and not args.write_baseline else None
-    documents = list(read_inputs(args.paths, input_format=args.input_format))
+    documents = list(read_inputs(paths, input_format=args.input_format))
     if args.source or args.reference:
         documents = [align_inputs(documents, args.source, args.reference, settings)]
+    select = None
     if args.diff:  # after alignment, which needs whole documents
-        documents = select_changed(documents, changed_lines(args.diff))
+        selection = select_changed(documents, changed_lines(args.diff))
+        documents, select = selection.documents, selection.selects
     if args.annotate:
         check_annotation_target(documents, args.annotate)
-    total = sum(len(d.segments) for d in documents)
+    total = sum(select is None or select(s) for d in documents for s in d.segments)
     with Pipeline(settings) as pipeline, progress_bar(total, enabled=not args.no_progress) as tick:
         report = build_report(pipeline, documents, progress=tick, verbose=args.verbose,
-                              baseline=accepted)
+                              baseline=accepted, select=select)
     write_report(report, args.format, args.output)
     for fmt, path in args.reports:
         write_report(report, fmt, path)

@@ -13,10 +13,10 @@ import sys
 from importlib import metadata
 from typing import Any
 
-from mtqa.core.version import __version__
 from mtqa.commands.options import add_settings_arguments, settings_from_args
 from mtqa.core.config import Settings, find_config_file
 from mtqa.core.errors import MtqaError
+from mtqa.core.version import __version__
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

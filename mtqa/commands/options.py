@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mtqa.core.config import FAIL_ON, GRAMMAR_BACKENDS, Settings, load_settings
+from mtqa.core.config import FAIL_ON, Settings, load_settings
 
 # flag dest -> Settings field, where they differ only by name
 SETTING_FLAGS = ("lm", "embedder", "crosslingual_embedder", "lexicon", "grammar", "languagetool_url",
                  "language", "device", "dtype", "batch_size", "threads", "cache_dir",
                  "fail_on", "review_threshold", "fail_threshold", "risk_model",
                  "select", "ignore", "min_scores", "max_flagged", "baseline", "glossary",
-                 "include_untranslated")
+                 "include_untranslated", "use")
 
 
 def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,7 +29,11 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
     models.add_argument("--lexicon", metavar="auto|none|FILE",
                         help="bilingual dictionary (CC-CEDICT or TSV: term<TAB>translation) to find "
                         "source content missing from the target (default auto: CC-CEDICT for zh-en)")
-    models.add_argument("--grammar", choices=GRAMMAR_BACKENDS, help="grammar backend (default auto)")
+    models.add_argument("--grammar", metavar="BACKEND",
+                        help="grammar backend: auto (default), harper, languagetool, none, or a plugin's")
+    models.add_argument("--use", dest="use", type=component_choice, action="append", metavar="DIMENSION=NAME",
+                        help="use the component NAME for DIMENSION, e.g. a plugin's (repeatable; "
+                        "`mtqa rules` lists what is registered)")
     models.add_argument("--languagetool-url", metavar="URL", help="a running LanguageTool server")
     models.add_argument("--language", help="language variant of the text, e.g. en-US, en-GB")
     models.add_argument("--device", help="torch device (default cpu)")
@@ -71,6 +75,13 @@ def rule_list(value: str) -> list[str]:
     return [rule.strip() for rule in value.split(",") if rule.strip()]
 
 
+def component_choice(value: str) -> tuple[str, str]:
+    dimension, _, name = value.partition("=")
+    if not dimension.strip() or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected DIMENSION=NAME, e.g. grammar=harper, not {value!r}")
+    return dimension.strip(), name.strip()
+
+
 def min_score(value: str) -> tuple[str, float]:
     dimension, _, score = value.partition("=")
     try:
@@ -82,6 +93,7 @@ def min_score(value: str) -> tuple[str, float]:
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
     overrides = {name: getattr(args, name, None) for name in SETTING_FLAGS}
-    if overrides["min_scores"] is not None:
-        overrides["min_scores"] = dict(overrides["min_scores"])
+    for name in ("min_scores", "use"):
+        if overrides[name] is not None:
+            overrides[name] = dict(overrides[name])
     return load_settings(getattr(args, "config", None), **overrides)

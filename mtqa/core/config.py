@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from mtqa.core.errors import ConfigError
 from mtqa.gate.policy import validate_settings
 
 FAIL_ON = ("review", "fail", "never")
-GRAMMAR_BACKENDS = ("auto", "harper", "languagetool", "none")
 PATH_SETTINGS = ("cache_dir", "risk_model", "baseline", "glossary")
 
 
@@ -38,11 +36,13 @@ class Settings:
     # built-in one for the language pair: CC-CEDICT for Chinese to English), "none", or a
     # CC-CEDICT or TSV file.
     lexicon: str = "auto"
-    # Components, by registered name (see mtqa.scorers); "none" disables one.
+    # Components, by registered name (`mtqa rules` and mtqa.scorers.registry); "none" disables one.
     fluency: str = "lm"
-    grammar: str = "auto"
+    grammar: str = "auto"  # auto | harper | languagetool | a plugin's
     drift: str = "default"
     checks: str = "default"
+    # Components of other dimensions (a plugin's), or of these by another name: {dimension = name}.
+    use: dict[str, str] = field(default_factory=dict)
     languagetool_url: str | None = None
     language: str = "en-US"
     # Inference
@@ -64,7 +64,7 @@ class Settings:
     fluency_spans: int = 2
     # Translation files (mtqa.readers.xliff/tmx/po) and checks: a glossary (TSV or TBX) of
     # required translations and do-not-translate terms; whether untranslated units are
-    # reported (checks.empty-target) instead of skipped.
+    # reported (checks/empty-target) instead of skipped.
     glossary: Path | None = None
     include_untranslated: bool = False
     # CI gate (see mtqa.gate.policy): rule ids or prefixes to report / leave out, minimum score per
@@ -76,8 +76,9 @@ class Settings:
     baseline: Path | None = None
 
     def components(self) -> dict[str, str]:
+        """The component configured for each dimension, by registered name ("none": off)."""
         return {"fluency": self.fluency, "grammar": self.grammar, "drift": self.drift,
-                "checks": self.checks}
+                "checks": self.checks, **self.use}
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -85,10 +86,11 @@ class Settings:
     def validate(self) -> Settings:
         if self.fail_on not in FAIL_ON:
             raise ConfigError(f"fail_on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
-        if self.grammar not in GRAMMAR_BACKENDS:
-            raise ConfigError(
-                f"grammar must be one of {', '.join(GRAMMAR_BACKENDS)}, not {self.grammar!r}"
-            )
+        from mtqa.scorers.registry import component
+
+        for dimension, name in self.components().items():
+            if name != "none":
+                component(dimension, name)  # ConfigError naming the known ones
         if self.lexicon not in ("auto", "none") and not Path(self.lexicon).expanduser().is_file():
             raise ConfigError(f"{self.lexicon}: lexicon file not found (or use 'auto' or 'none')")
         if self.batch_size < 1:

@@ -8,13 +8,14 @@ writers print. Offsets are character offsets (Python string indices).
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 # "unit": one segment of a translation file (XLIFF, TMX, PO), target with its source.
 SegmentKind = Literal["sentence", "heading", "row", "unit", "furniture"]
 Verdict = Literal["ok", "review", "fail", "skipped"]
-DIMENSIONS = ("fluency", "grammar", "drift")
 
 
 @dataclass
@@ -143,20 +144,9 @@ class SegmentResult:
     def file(self) -> str:
         return self.segment.document.path if self.segment.document else ""
 
-    def to_dict(self) -> dict[str, Any]:
-        seg = self.segment
+    def record(self) -> dict[str, Any]:
+        """What was found, without the segment: the part a result store keeps."""
         return {
-            "file": self.file,
-            "index": seg.index,
-            "id": seg.id,
-            "kind": seg.kind,
-            "text": seg.text,
-            "start": seg.start,
-            "end": seg.end,
-            "line": seg.line,
-            "column": seg.column,
-            "source": seg.source,
-            "reference": seg.reference,
             "scores": dict(self.scores),
             "raw": {k: dict(v) for k, v in self.raw.items()},
             "risk": self.risk,
@@ -164,6 +154,44 @@ class SegmentResult:
             "reasons": list(self.reasons),
             "issues": [issue.to_dict() for issue in self.issues],
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public per-segment record (the JSON and JSONL formats; README "Report schema")."""
+        return {**segment_fields(self.segment), **self.record()}
+
+
+def segment_fields(segment: Segment, index: int | None = None) -> dict[str, Any]:
+    """The segment's part of a record; `index` overrides its position (a chunk of a long table)."""
+    return {
+        "file": segment.document.path if segment.document else "",
+        "index": segment.index if index is None else index,
+        "id": segment.id,
+        "kind": segment.kind,
+        "text": segment.text,
+        "start": segment.start,
+        "end": segment.end,
+        "line": segment.line,
+        "column": segment.column,
+        "source": segment.source,
+        "reference": segment.reference,
+    }
+
+
+def flat_columns(dimensions: Sequence[str]) -> list[str]:
+    """Columns of a flat row, in order: one `score_<dimension>` column per dimension."""
+    return ["file", "format", "index", "id", "kind", "line", "column", "start", "end", "text", "source",
+            "reference", *(f"score_{d}" for d in dimensions), "risk", "verdict", "reasons", "issues", "raw"]
+
+
+def flat_row(record: Mapping[str, Any], dimensions: Sequence[str], file_format: str = "") -> dict[str, Any]:
+    """A `to_dict` record as one flat row (CSV, Parquet): reasons joined with "; ", issues and
+    raw values as compact JSON, a score column per dimension (None where not scored)."""
+    row = {key: record.get(key) for key in flat_columns(dimensions) if not key.startswith("score_")}
+    row.update({f"score_{d}": record["scores"].get(d) for d in dimensions})
+    row.update(format=file_format, reasons="; ".join(record["reasons"]),
+               issues=json.dumps(record["issues"], ensure_ascii=False),
+               raw=json.dumps(record["raw"], ensure_ascii=False))
+    return row
 
 
 @dataclass

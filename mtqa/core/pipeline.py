@@ -1,8 +1,10 @@
 """The pipeline: documents in, one `SegmentResult` per segment out.
 
-Scorers are built once from `Settings` through the registry (`mtqa.scorers.base`), so
-each can be swapped by name in the config. Segments of all documents are scored together
-in chunks (models batch within a chunk), then `risk.RiskModel` combines the dimensions.
+Scorers are built once from `Settings` through the component registry
+(`mtqa.scorers.registry`), so each can be swapped by name in the config. Segments of all
+documents are scored together in chunks (models batch within a chunk); a scorer only sees the
+segments whose target language its models cover (the others abstain: no score, no finding).
+Then `risk.RiskModel` combines the dimensions.
 """
 
 from __future__ import annotations
@@ -10,13 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from mtqa.core.components import ComponentSpec, Scorer
 from mtqa.core.config import Settings
-from mtqa.core.documents import DimensionResult, Document, DocumentResult, Segment, SegmentResult
+from mtqa.core.documents import (
+    DimensionResult,
+    Document,
+    DocumentResult,
+    Segment,
+    SegmentResult,
+)
 from mtqa.core.errors import ConfigError
 from mtqa.core.risk import RiskModel
 from mtqa.core.signature import Signature
-from mtqa.scorers import build_scorer
-from mtqa.scorers.base import Scorer
+from mtqa.scorers.registry import component
 
 # Segments scored per round: big enough for length-sorted batching, small enough for progress.
 CHUNK_SIZE = 512
@@ -32,15 +40,21 @@ class Pipeline:
             import torch  # the scorers' models run on torch; its thread pool is process-wide
 
             torch.set_num_threads(self.settings.threads)
+        self.specs: dict[str, ComponentSpec] = {
+            dimension: component(dimension, name)
+            for dimension, name in self.settings.components().items() if name != "none"}
+        # Before any model loads: a risk model fitted on features these components lack fails now.
+        if risk_model is None:
+            risk_model = RiskModel.load(self.settings.risk_model, self.specs)
+        else:
+            risk_model.check_features(self.specs)
         self.scorers: dict[str, Scorer] = {}
         try:
-            for dimension, name in self.settings.components().items():
-                if name != "none":
-                    self.scorers[dimension] = build_scorer(dimension, name, self.settings)
+            for dimension, spec in self.specs.items():
+                self.scorers[dimension] = spec.build(self.settings)
         except BaseException:
             self.close()
             raise
-        risk_model = risk_model or RiskModel.load(self.settings.risk_model)
         self.risk = risk_model.with_thresholds(self.settings.review_threshold,
                                                self.settings.fail_threshold)
         if self.risk.review_threshold > self.risk.fail_threshold:
@@ -53,12 +67,15 @@ class Pipeline:
         for dimension, scorer in self.scorers.items():
             positions = []
             for i, (segment, language) in enumerate(zip(segments, languages, strict=True)):
-                if scorer.accepts(segment, language):
+                if not scorer.covers(language):
+                    if segment.scored:
+                        out[i][dimension] = DimensionResult(None, {"unsupported_language": language})
+                elif scorer.accepts(segment, language):
                     positions.append(i)
-                elif segment.scored:
-                    out[i][dimension] = DimensionResult(None, {"unsupported_language": language})
             todo = [segments[i] for i in positions]
+            spec = self.specs[dimension]
             for position, result in zip(positions, scorer.score(todo), strict=True):
+                spec.check_result(result)
                 out[position][dimension] = result
         return out
 
@@ -67,11 +84,15 @@ class Pipeline:
         return self.risk.combine(segment, dims, segment.language(self.settings.language))
 
     def run(self, documents: Iterable[Document], progress: Progress | None = None,
+            select: Callable[[Segment], bool] | None = None,
             chunk_size: int = CHUNK_SIZE) -> list[DocumentResult]:
-        """`progress` is called with the number of segments done after each `chunk_size` of them
+        """One result per segment of each document, in order. With `select`, only the segments
+        it accepts are scored and reported; the others stay in their documents as the context
+        that scorers read (`--diff`: the changed segments get the numbers of a whole-file run).
+        `progress` is called with the number of segments done after each `chunk_size` of them
         (an exception it raises stops the run there)."""
         documents = list(documents)
-        segments = [s for d in documents for s in d.segments]
+        segments = [s for d in documents for s in d.segments if select is None or select(s)]
         dims: list[dict[str, DimensionResult]] = []
         for start in range(0, len(segments), chunk_size):
             chunk = segments[start:start + chunk_size]
@@ -79,7 +100,8 @@ class Pipeline:
             if progress:
                 progress(len(chunk))
         combined = iter(self.combine(s, d) for s, d in zip(segments, dims, strict=True))
-        return [DocumentResult(doc, [next(combined) for _ in doc.segments]) for doc in documents]
+        return [DocumentResult(doc, [next(combined) for s in doc.segments if select is None or select(s)])
+                for doc in documents]
 
     def components(self) -> dict[str, dict[str, Any]]:
         """Each scorer's signature, named by its registered name unless it names itself."""

@@ -21,11 +21,15 @@ import math
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mtqa.core.documents import DIMENSIONS, DimensionResult, Issue, Segment, SegmentResult, Verdict
+from mtqa.core.components import features_of, score_dimensions
+from mtqa.core.documents import DimensionResult, Issue, Segment, SegmentResult, Verdict
 from mtqa.core.errors import ConfigError
 from mtqa.text.language import comparison_mode
+
+if TYPE_CHECKING:
+    from mtqa.core.components import ComponentSpec
 
 # Risk model per comparison mode (mtqa.text.language.comparison_mode).
 RISK_MODES = {"reference": "reference", "crosslingual": "source", "context": "document"}
@@ -42,6 +46,11 @@ HEADING_DIMENSIONS = ("grammar", "checks")
 # Major error, 77% of the longest), so `ok` means as much for a long segment as for a short
 # one. It is not given as a reason.
 BASE_RATE_FEATURES = {"source": "checks.source_log_length"}
+
+
+def logistic(x: float) -> float:
+    """1 / (1 + e^-x), with x clamped to +-30 so that exp cannot overflow."""
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
 
 
 @dataclass
@@ -69,8 +78,7 @@ class LinearRiskModel:
 
     def risk(self, values: dict[str, float]) -> tuple[float, dict[str, float]]:
         parts = self.contributions(values)
-        logit = self.bias + sum(parts.values())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit)))), parts
+        return logistic(self.bias + sum(parts.values())), parts
 
 
 @dataclass
@@ -82,7 +90,32 @@ class RiskModel:
     meta: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path | None = None) -> RiskModel:
+    def load(cls, path: Path | None = None, components: dict[str, ComponentSpec] | None = None) -> RiskModel:
+        """The model in `path` (default: the one shipped in the package).
+
+        With `components` (the configured spec of each dimension), every feature the model uses
+        must be one the dimension's component declares: a raw key renamed or dropped would
+        otherwise contribute nothing, silently. A dimension that is not configured abstains and
+        its features count as their training mean. ConfigError otherwise.
+        """
+        model = cls._read(path)
+        if components is not None:
+            model.check_features(components, path)
+        return model
+
+    def check_features(self, components: dict[str, ComponentSpec], path: Path | None = None) -> None:
+        declared = features_of(components.values())
+        for mode, linear in self.models.items():
+            for name in linear.features:
+                dimension = name.split(".", 1)[0]
+                if dimension in components and name not in declared:
+                    spec = components[dimension]
+                    raise ConfigError(f"{path or 'built-in risk model'}: its {mode} model uses {name}, which the "
+                                      f"configured {spec.id} component does not emit; refit the risk model "
+                                      "(scripts/fit_risk.py) or configure the component it was fitted with")
+
+    @classmethod
+    def _read(cls, path: Path | None) -> RiskModel:
         try:
             if path is None:
                 text = resources.files("mtqa.data").joinpath("risk_model.json").read_text("utf-8")
@@ -128,10 +161,7 @@ class RiskModel:
     def combine(self, segment: Segment, dims: dict[str, DimensionResult], language: str = "en") -> SegmentResult:
         """The result for `segment`, whose target is in `language` (ISO 639-1)."""
         issues = [issue for dim in dims.values() for issue in dim.issues]
-        scores = {name: dims[name].score if name in dims else None for name in DIMENSIONS}
-        for name, dim in dims.items():
-            if name not in scores:
-                scores[name] = dim.score
+        scores = {name: dims[name].score if name in dims else None for name in score_dimensions(dims)}
         raw = {name: dim.raw for name, dim in dims.items()}
         if not segment.scored and not issues:  # an untranslated unit may have check findings
             return SegmentResult(segment, scores, raw, issues, None, "skipped",

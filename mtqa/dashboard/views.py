@@ -24,7 +24,8 @@ from typing import Any
 
 import streamlit as st
 
-from mtqa.core.documents import DIMENSIONS, Document
+from mtqa.core.components import DIMENSIONS
+from mtqa.core.documents import Document
 from mtqa.core.errors import MtqaError
 from mtqa.dashboard import FILES_ENV, REVIEWER_ENV, render
 from mtqa.dashboard.decisions import (
@@ -44,7 +45,6 @@ from mtqa.dashboard.verdicts import FLAGGED, MODE_LABELS, Thresholds, counts, mo
 
 # Segments per page of the reading view: keeps a 1,000-sentence document responsive.
 PAGE_SIZE = 80
-FILTER_DIMENSIONS = (*DIMENSIONS, "checks")
 # Seconds a session may stay disconnected (a network blip, a reload) before its work stops.
 DISCONNECT_GRACE = 15.0
 # (lowest score, word): how a score reads; scores run from 0 to 1 and 1 is best.
@@ -499,7 +499,7 @@ def queue_filter(decided: frozenset[int]) -> QueueFilter:
     columns = st.columns([2, 2, 2, 2])
     verdicts = columns[0].multiselect("Verdict", ["ok", *FLAGGED], default=list(FLAGGED), key="filter_verdicts",
                                       bind="query-params")
-    dimensions = columns[1].multiselect("Blamed on", FILTER_DIMENSIONS, key="filter_dimensions",
+    dimensions = columns[1].multiselect("Blamed on", DIMENSIONS, key="filter_dimensions",
                                         bind="query-params")
     min_risk = columns[2].slider("Risk at least", 0.0, 1.0, 0.0, 0.05, key="filter_min_risk", bind="query-params")
     max_score = columns[3].slider("Lowest score at most", 0.0, 1.0, 1.0, 0.05, key="filter_max_score",

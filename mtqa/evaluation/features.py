@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mtqa.core.version import __version__
 from mtqa.core.documents import DimensionResult, Document, Issue, Segment
 from mtqa.core.files import write_atomically
 from mtqa.core.pipeline import CHUNK_SIZE, Pipeline
+from mtqa.core.version import __version__
 
 SegmentDims = dict[str, DimensionResult]
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mtqa.core.errors import ConfigError
-from mtqa.core.risk import BASE_RATE_FEATURES, FeatureWeight, LinearRiskModel, RiskModel, feature_values
+from mtqa.core.risk import BASE_RATE_FEATURES, FeatureWeight, LinearRiskModel, RiskModel, feature_values, logistic
 from mtqa.evaluation.datasets import Dataset
 from mtqa.evaluation.features import SegmentDims
 from mtqa.evaluation.mqm import is_major
@@ -96,7 +96,7 @@ def _linear_model(names: Sequence[str], means: np.ndarray, scales: np.ndarray,
                   weights: np.ndarray, bias: float) -> LinearRiskModel:
     return LinearRiskModel(float(bias), {
         name: FeatureWeight(round(float(m), 6), round(float(s), 6), round(float(w), 6))
-        for name, m, s, w in zip(names, means, scales, weights)
+        for name, m, s, w in zip(names, means, scales, weights, strict=True)
     })
 
 
@@ -156,7 +156,7 @@ def fit_view(dataset: Dataset, view: ScoredView, positions: Sequence[int],
         n = len(rows)
         model = fit_ranking([*better, *worse], [(n + i, i) for i in range(n)],
                             [False] * n + [True] * n, names)
-        serious = [d for r, d in zip(rows, worse)
+        serious = [d for r, d in zip(rows, worse, strict=True)
                    if dataset.rows[r]["severity"] in ("major", "critical")] or worse
         review, fail = choose_thresholds(risks(model, serious), risks(model, better),
                                          REVIEW_RECALL["reference"])
@@ -176,7 +176,7 @@ def fit_view(dataset: Dataset, view: ScoredView, positions: Sequence[int],
         if MODE_OF_VIEW[view.name] == "document":
             # A short document has no context features: a segment the model knows nothing
             # about (every feature at its mean) must not be put up for review.
-            no_evidence = round(1 / (1 + math.exp(-model.bias)) + 1e-4, 4)
+            no_evidence = round(logistic(model.bias) + 1e-4, 4)
             review, fail = max(review, no_evidence), max(fail, no_evidence)
     model.review_threshold, model.fail_threshold = review, fail
     return model
@@ -218,6 +218,14 @@ def fold_of_groups(groups: Sequence[str], folds: int) -> dict[str, int]:
     return {unique[i]: n % folds for n, i in enumerate(order)}
 
 
+def fold_splits(groups: Sequence[str], folds: int) -> list[tuple[list[int], list[int]]]:
+    """(train, test) positions of each fold: test holds the positions whose group was dealt to
+    the fold, train all others, so no group is on both sides."""
+    fold_of = fold_of_groups(groups, folds)
+    return [([p for p, g in enumerate(groups) if fold_of[g] != fold],
+             [p for p, g in enumerate(groups) if fold_of[g] == fold]) for fold in range(folds)]
+
+
 def held_out_views(dataset: Dataset, views: dict[str, ScoredView], folds: int,
                    base: RiskModel, language: str) -> dict[str, ScoredView]:
     """Each fittable view's results with risk from models fitted on the other folds, over
@@ -227,11 +235,9 @@ def held_out_views(dataset: Dataset, views: dict[str, ScoredView], folds: int,
         if name not in MODE_OF_VIEW:
             continue
         groups = [group_of(dataset, row) for row in view.rows]
-        fold_of = fold_of_groups(groups, folds)
         results = list(view.results)
-        for fold in range(folds):  # each fold's segments get the model fitted without them
-            train = [p for p, g in enumerate(groups) if fold_of[g] != fold]
-            test = [p for p, g in enumerate(groups) if fold_of[g] == fold]
+        # each fold's segments get the model fitted without them
+        for fold, (train, test) in enumerate(fold_splits(groups, folds)):
             mode = MODE_OF_VIEW[name]
             models = {**base.models, mode: fit_view(dataset, view, train, list(base.models[mode].features))}
             risk = RiskModel(base.version + f"+fold{fold}", models, base.review_threshold,

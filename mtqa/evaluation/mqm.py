@@ -19,7 +19,12 @@ import numpy as np
 
 from mtqa.evaluation import ScoredView
 from mtqa.evaluation.datasets import Dataset
-from mtqa.evaluation.peers import HARPER_ERRORS, LM_LOGPROB, LM_MEAN_LOGPROB, dimension_score
+from mtqa.evaluation.peers import (
+    HARPER_ERRORS,
+    LM_LOGPROB,
+    LM_MEAN_LOGPROB,
+    dimension_score,
+)
 from mtqa.evaluation.spans import Span, share_caught, span_scores
 from mtqa.evaluation.stats import (
     bootstrap_mean_ci,

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from mtqa.core.errors import InputError
 from mtqa.core.files import atomic_output
+from mtqa.gate.rules import legacy_rule_id
 
 if TYPE_CHECKING:
     from mtqa.gate.policy import Finding
@@ -34,18 +35,21 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
-def fingerprint_key(finding: Finding) -> str:
+def fingerprint_key(finding: Finding, rule: str | None = None) -> str:
     path = PurePath(finding.file).as_posix().removeprefix("./")
-    parts = (path, normalise(finding.segment.text), finding.rule, normalise(finding.excerpt))
+    parts = (path, normalise(finding.segment.text), rule or finding.rule, normalise(finding.excerpt))
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
 
 
 def assign_fingerprints(findings: Iterable[Finding]) -> None:
-    """Set `fingerprint` on findings of one file, numbering repeats in document order."""
+    """Set `fingerprint` (and `legacy_fingerprint`, under the rule's id of earlier releases) on
+    findings of one file, numbering repeats in document order."""
     seen: Counter[str] = Counter()
     for finding in findings:
         key = fingerprint_key(finding)
         finding.fingerprint = f"{key}-{seen[key]}"
+        legacy = legacy_rule_id(finding.rule)
+        finding.legacy_fingerprint = f"{fingerprint_key(finding, legacy)}-{seen[key]}" if legacy != finding.rule else ""
         seen[key] += 1
 
 

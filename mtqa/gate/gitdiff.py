@@ -7,10 +7,10 @@ untracked files count too.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import subprocess
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtqa.core.documents import Document, Segment
@@ -64,27 +64,41 @@ def changed_lines(revision: str, cwd: Path | None = None) -> ChangedLines:
     return changes
 
 
-def select_changed(documents: Iterable[Document], changes: ChangedLines) -> list[Document]:
-    """Documents of changed files, each cut down to the segments on changed lines."""
-    selected = []
+@dataclass
+class DiffSelection:
+    """What `--diff` checks: the documents of changed files, whole, and in them the segments
+    that `selects`. The other segments stay in their documents unscored, as the context the
+    scorers read (drift's fit of a sentence to its document, consistency across a file), so
+    a changed segment gets the numbers, and keeps the index, of a run over the whole file."""
+
+    documents: list[Document]
+    # id(document) -> its changed lines; None: every segment (a new file, standard input)
+    lines: dict[int, set[int] | None] = field(default_factory=dict)
+
+    def selects(self, segment: Segment) -> bool:
+        """Whether `segment` is on a changed line (or in a new file) and so is reported."""
+        return _touches(segment, self.lines.get(id(segment.document)))
+
+
+def select_changed(documents: Iterable[Document], changes: ChangedLines) -> DiffSelection:
+    """The documents of changed files and, in them, the segments on changed lines."""
+    selection = DiffSelection([])
     for document in documents:
         path = Path(document.path)
-        if not path.is_file():
-            selected.append(document)  # standard input or text: nothing to compare with
+        if not path.is_file():  # standard input or text: nothing to compare with
+            lines = None
+        elif path.resolve() in changes:
+            lines = changes[path.resolve()]
+        else:
             continue
-        if path.resolve() not in changes:
-            continue
-        lines = changes[path.resolve()]
-        if lines is None:
-            selected.append(document)
-            continue
-        kept = [s for s in document.segments if _touches(s, lines)]
-        if kept:
-            segments = [dataclasses.replace(s, index=i, document=None) for i, s in enumerate(kept)]
-            selected.append(dataclasses.replace(document, segments=segments))
-    return selected
+        if lines is None or any(_touches(s, lines) for s in document.segments):
+            selection.documents.append(document)
+            selection.lines[id(document)] = lines
+    return selection
 
 
-def _touches(segment: Segment, lines: set[int]) -> bool:
+def _touches(segment: Segment, lines: set[int] | None) -> bool:
+    if lines is None:
+        return True
     first, last = segment_lines(segment)
     return any(line in lines for line in range(first, last + 1))

@@ -18,18 +18,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mtqa.core.components import DIMENSIONS
 from mtqa.core.documents import Document, Segment, SegmentResult
 from mtqa.core.errors import ConfigError
 from mtqa.gate.baseline import assign_fingerprints
 from mtqa.gate.report import VERDICT_RANK, Report
+from mtqa.gate.rules import COMBINED_RULE, MIN_SCORE_SUFFIX, RISK_SUFFIX, canonical_rule_id, issue_rule_id, rule_matches
 
 if TYPE_CHECKING:
     from mtqa.core.config import Settings
 
 # First component of every rule id; `--select`/`--ignore` patterns must start with one.
-RULE_DIMENSIONS = ("fluency", "grammar", "drift", "checks", "risk")
-COMBINED_RULE = "risk/combined"
-MIN_SCORE_SUFFIX = "min-score"
 LEVELS = {"fail": "error", "review": "warning"}
 # `mtqa: ignore` (every rule) or `mtqa: ignore[grammar, drift/risk]`.
 MARKER = re.compile(r"mtqa:\s*ignore(?:\[([^\]]*)\])?", re.IGNORECASE)
@@ -47,6 +46,8 @@ class Finding:
     start: int
     end: int
     fingerprint: str = ""
+    # The fingerprint an earlier release gave the finding (its rule had another id then).
+    legacy_fingerprint: str = ""
     suppressed: bool = False
     baselined: bool = False
     blocking: bool = False
@@ -82,10 +83,14 @@ def position(segment: Segment, offset: int) -> tuple[int, int]:
     return segment.line + newlines, offset - before.rfind("\n")
 
 
-def rule_matches(rule: str, pattern: str) -> bool:
-    """`grammar` matches `grammar/X` and `grammar`; `*` matches everything; case-insensitive."""
-    rule, pattern = rule.casefold(), pattern.strip().casefold()
-    return pattern == "*" or rule == pattern or rule.startswith(pattern + "/")
+def rule_dimensions(head: str = "") -> tuple[str, ...]:
+    """What a rule id may start with: a dimension, or `risk`. The registry (plugins' dimensions)
+    is only consulted for a `head` that is not built in, so validating settings loads nothing."""
+    if head in (*DIMENSIONS, "risk"):
+        return (*DIMENSIONS, "risk")
+    from mtqa.scorers.registry import dimensions
+
+    return (*dimensions(), "risk")
 
 
 def parse_share(value: Any, origin: str = "max_flagged") -> float | None:
@@ -109,14 +114,14 @@ def validate_settings(settings: Settings) -> None:
         if isinstance(patterns, str) or not all(isinstance(p, str) for p in patterns):
             raise ConfigError(f"{name} must be a list of rule ids, not {patterns!r}")
         for pattern in patterns:
-            head = pattern.strip().split("/", 1)[0].casefold()
-            if head != "*" and head not in RULE_DIMENSIONS:
+            head = canonical_rule_id(pattern.strip()).split("/", 1)[0].casefold()
+            if head != "*" and head not in rule_dimensions(head):
                 raise ConfigError(f"{name}: rule {pattern!r} must start with one of "
-                                  f"{', '.join(RULE_DIMENSIONS)}")
+                                  f"{', '.join(rule_dimensions(head))}")
     if not isinstance(settings.min_scores, Mapping):
         raise ConfigError(f"min_scores must be a table of dimension = score, not {settings.min_scores!r}")
     for dimension, minimum in settings.min_scores.items():
-        if dimension not in RULE_DIMENSIONS[:-1]:
+        if dimension not in rule_dimensions(dimension)[:-1]:
             raise ConfigError(f"min_scores: unknown dimension {dimension!r}")
         if isinstance(minimum, bool) or not isinstance(minimum, (int, float)) or not 0 <= minimum <= 1:
             raise ConfigError(f"min_scores: {dimension} must be a score between 0 and 1, not {minimum!r}")
@@ -174,14 +179,13 @@ def segment_findings(result: SegmentResult, min_scores: Mapping[str, float]) -> 
             message = issue.message
             if issue.suggestions:
                 message += f" (suggestion: {', '.join(issue.suggestions[:3])})"
-            findings.append(Finding(result, f"{issue.dimension}/{issue.rule}", message, level,
-                                    issue.start, issue.end))
+            findings.append(Finding(result, issue_rule_id(issue), message, level, issue.start, issue.end))
         with_issues = {i.dimension for i in result.issues}
         for reason in result.reasons:
             dimension = reason.split(":", 1)[0]
             if dimension in with_issues:
                 continue  # the issues above already say it, with precise locations
-            rule = f"{dimension}/risk" if dimension in RULE_DIMENSIONS else COMBINED_RULE
+            rule = f"{dimension}/{RISK_SUFFIX}" if dimension in result.scores else COMBINED_RULE
             findings.append(Finding(result, rule, reason, level, *whole))
     if result.verdict != "skipped":
         for dimension, minimum in sorted(min_scores.items()):
@@ -207,7 +211,8 @@ def evaluate(report: Report, policy: GatePolicy) -> GateOutcome:
         flagged: set[int] = set()
         for finding in doc_findings:
             finding.suppressed = any(rule_matches(finding.rule, p) for p in markers.patterns(finding.segment))
-            finding.baselined = policy.baseline is not None and finding.fingerprint in policy.baseline
+            finding.baselined = policy.baseline is not None and bool(
+                {finding.fingerprint, finding.legacy_fingerprint} & policy.baseline)
             reaches_level = fail_level is not None and (
                 finding.rule.endswith("/" + MIN_SCORE_SUFFIX)
                 or VERDICT_RANK[finding.result.verdict] >= fail_level)

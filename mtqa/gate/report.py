@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mtqa.core.version import __version__
+from mtqa.core.components import score_dimensions
 from mtqa.core.documents import DocumentResult, SegmentResult
+from mtqa.core.version import __version__
 
 if TYPE_CHECKING:
     from mtqa.gate.policy import GateOutcome, GatePolicy
@@ -29,6 +30,10 @@ class Report:
     def results(self) -> Iterator[SegmentResult]:
         for document in self.documents:
             yield from document.results
+
+    def dimensions(self) -> tuple[str, ...]:
+        """Dimensions with a score column (see `score_dimensions`)."""
+        return score_dimensions(self.components)
 
     def counts(self) -> dict[str, int]:
         totals = {"ok": 0, "review": 0, "fail": 0, "skipped": 0}

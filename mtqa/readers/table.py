@@ -23,7 +23,12 @@ from typing import Any, Iterable, Iterator
 
 from mtqa.core.documents import Document, Segment
 from mtqa.core.errors import InputError
-from mtqa.readers.base import Reader, reader_for_format, reader_for_path, register_reader
+from mtqa.readers.base import (
+    Reader,
+    reader_for_format,
+    reader_for_path,
+    register_reader,
+)
 from mtqa.readers.decoding import iter_text_lines, split_lines
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {

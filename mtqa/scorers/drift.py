@@ -24,32 +24,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from mtqa.core.components import ComponentSpec, Feature, Rule, Scorer
 from mtqa.core.config import Settings
 from mtqa.core.documents import DimensionResult, Document, Issue, Segment
-from mtqa.models.embeddings import SentenceEmbedder, get_embedder
-from mtqa.scorers.base import Scorer, register
+from mtqa.core.risk import logistic
 from mtqa.text.language import comparison_mode, primary, source_language
 from mtqa.text.lexicon import Coverage, Lexicon, describe, lexicon_for
 from mtqa.text.names import missing_names
 from mtqa.text.numbers import number_differences
+from mtqa.text.words import is_content_word, stem
 
 if TYPE_CHECKING:
+    from mtqa.models.embeddings import SentenceEmbedder
     from mtqa.models.lm import CausalLM, WordSurprisal
 
 DIMENSION = "drift"
 
-ENGLISH_STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it its
-    itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them themselves
-    then there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your yours yourself yourselves said says say mr
-    mrs ms may might must shall us one""".split()
-)
 NEGATIONS = frozenset("not no never none nobody nothing neither nor without cannot n't".split())
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _FINAL_PUNCTUATION = re.compile(r"[.!?。！？…\"”’»)\]]\s*$")
@@ -81,32 +71,15 @@ def words(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
-def is_content_word(word: str) -> bool:
-    return len(word) > 2 and word.isalpha() and word.lower() not in ENGLISH_STOPWORDS
-
-
-def _stem(word: str) -> str:
-    """A crude English stem, enough to match 'troops'/'troop', 'planned'/'planning'."""
-    word = word.lower().replace("’", "'")
-    for suffix in ("'s", "ing", "ed", "es", "s", "ly"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
 def unsupported_words(target: str, comparison: str) -> list[tuple[str, int, int]]:
     """Content words of the target whose stem does not occur in `comparison`."""
-    known = {_stem(w) for w, _, _ in words(comparison)}
-    return [(w, s, e) for w, s, e in words(target) if is_content_word(w) and _stem(w) not in known]
+    known = {stem(w) for w, _, _ in words(comparison)}
+    return [(w, s, e) for w, s, e in words(target) if is_content_word(w) and stem(w) not in known]
 
 
 def negation_count(text: str) -> int:
     tokens = [w.lower().replace("’", "'") for w, _, _ in words(text)]
     return sum(w in NEGATIONS or w.endswith("n't") for w in tokens)
-
-
-def logistic(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
 
 
 @dataclass
@@ -131,7 +104,29 @@ class SentenceFit:
         return (self.topic_z + self.word_z) / 2
 
 
-@register(DIMENSION, "default")
+MEANING_CHANGED = Rule(
+    "drift/meaning", "the meaning differs from the reference or source", severity="major",
+    explanation=f"Sentence-embedding similarity with what the target is compared with is below {MEANING_COSINE}: "
+    "a mistranslation, an omission or an addition that changes what the sentence says.")
+UNSUPPORTED_WORD = Rule(
+    "drift/unsupported-word", "a content word of the target that the reference or source does not support",
+    explanation="Reported with drift/meaning: the target's content words whose stem is not in the reference, "
+    "the likely carriers of the changed meaning.")
+SOURCE_TERM_MISSING = Rule(
+    "drift/source-term-missing", "source content with no dictionary translation in the target",
+    explanation=f"Under {LOW_COVERAGE:.0%} of the source's content (weighted by how informative each word is) "
+    "has a translation from the bilingual lexicon in the target: something may be left out or mistranslated. "
+    "The most informative missing terms are named with their glosses.")
+OFF_CONTEXT = Rule(
+    "drift/off-context", "a sentence off its document's topic",
+    explanation=f"The sentence's similarity to its neighbours and the rest of the document is over {-CONTEXT_OUTLIER_Z} "
+    "standard deviations below the document's typical sentence (length taken into account).")
+IMPLAUSIBLE_WORD = Rule(
+    "drift/implausible-word", "a content word the language model finds implausible after the previous sentences",
+    explanation="The word is far more surprising in its document context than its frequency predicts: a word "
+    "swapped for a wrong synonym, or a mistranslated term.")
+
+
 class DriftScorer(Scorer):
     dimension = DIMENSION
 
@@ -147,6 +142,8 @@ class DriftScorer(Scorer):
 
     @property
     def embedder(self) -> SentenceEmbedder:
+        from mtqa.models.embeddings import get_embedder
+
         s = self.settings
         return get_embedder(s.embedder, s.device, s.batch_size)
 
@@ -162,6 +159,8 @@ class DriftScorer(Scorer):
         s = self.settings
         if not s.crosslingual_embedder:
             return None
+        from mtqa.models.embeddings import get_embedder
+
         return get_embedder(s.crosslingual_embedder, s.device, s.batch_size)
 
     def score(self, segments: Sequence[Segment]) -> list[DimensionResult]:
@@ -229,14 +228,11 @@ class DriftScorer(Scorer):
         score = min(1.0, max(0.0, similarity - penalty))
         issues = []
         if cosine < MEANING_COSINE:
-            issues.append(Issue(DIMENSION, 0, len(target),
-                                f"meaning differs from the {raw['against']} (similarity {cosine:.2f})",
-                                "drift.meaning", [comparison], severity="major"))  # fmt: skip
-            issues += [
-                Issue(DIMENSION, start, end, f"{word!r} is not in the {raw['against']}",
-                      "drift.unsupported-word")  # fmt: skip
-                for word, start, end in unsupported_words(target, comparison)[:3]
-            ]
+            issues.append(MEANING_CHANGED.at(0, len(target),
+                                             f"meaning differs from the {raw['against']} (similarity {cosine:.2f})",
+                                             [comparison]))
+            issues += [UNSUPPORTED_WORD.at(start, end, f"{word!r} is not in the {raw['against']}")
+                       for word, start, end in unsupported_words(target, comparison)[:3]]
         return DimensionResult(score, raw, issues)
 
     # --- cross-lingual mode --------------------------------------------------------------
@@ -261,9 +257,8 @@ class DriftScorer(Scorer):
                 score = max(0.0, cosine)
                 raw["cosine"] = round(cosine, 4)
                 if cosine < MEANING_COSINE:
-                    issues.append(Issue(DIMENSION, 0, len(segment.text),
-                                        f"meaning differs from the source (cross-lingual similarity {cosine:.2f})",
-                                        "drift.meaning", severity="major"))  # fmt: skip
+                    issues.append(MEANING_CHANGED.at(
+                        0, len(segment.text), f"meaning differs from the source (cross-lingual similarity {cosine:.2f})"))
             if score is None:
                 raw["reason"] = "source in another language, and no cross-lingual embedder or lexicon for it"
             results.append(DimensionResult(score, raw, issues))
@@ -295,6 +290,8 @@ class DriftScorer(Scorer):
         return self._fits[key]
 
     def _fit_sentences(self, sentences: list[Segment]) -> dict[int, SentenceFit]:
+        import numpy as np
+
         vectors = self.embedder.encode([s.text for s in sentences])
         position = {s.index: i for i, s in enumerate(sentences)}
         total = vectors.sum(axis=0)
@@ -348,14 +345,12 @@ class DriftScorer(Scorer):
         }
         issues = []
         if fit.topic_z < CONTEXT_OUTLIER_Z:
-            issues.append(Issue(DIMENSION, 0, len(segment.text),
-                                f"sentence is off the document's topic ({-fit.topic_z:.1f} standard deviations "
-                                "below its typical similarity to the rest)", "drift.off-context"))  # fmt: skip
+            issues.append(OFF_CONTEXT.at(0, len(segment.text),
+                                         f"sentence is off the document's topic ({-fit.topic_z:.1f} standard "
+                                         "deviations below its typical similarity to the rest)"))
         issues += [
-            Issue(DIMENSION, word.start, word.end,
-                  f"{word.text!r} is implausible here "
-                  f"({bits:.1f} bits more surprising than its frequency predicts)",
-                  "drift.implausible-word")  # fmt: skip
+            IMPLAUSIBLE_WORD.at(word.start, word.end, f"{word.text!r} is implausible here "
+                                f"({bits:.1f} bits more surprising than its frequency predicts)")
             for bits, word in fit.implausible[:IMPLAUSIBLE_REPORTED]
         ]
         return DimensionResult(logistic(CONTEXT_OFFSET + CONTEXT_SLOPE * z), raw, issues)
@@ -377,9 +372,8 @@ def _missing_terms_issue(segment: Segment, coverage: Coverage) -> Issue:
     mistranslated. Zero-width at the end of the target, as there is nothing to point at."""
     shown = ", ".join(f"{t.text} ({_short(t.gloss)})" for t in coverage.missing()[:MISSING_TERMS_REPORTED])
     end = len(segment.text)
-    return Issue(DIMENSION, end, end,
-                 f"only {coverage.share:.0%} of the source's content has a dictionary translation in "
-                 f"the target; not found: {shown}", "drift.source-term-missing")
+    return SOURCE_TERM_MISSING.at(end, end, f"only {coverage.share:.0%} of the source's content has a dictionary "
+                                  f"translation in the target; not found: {shown}")
 
 
 def _short(gloss: str, limit: int = 30) -> str:
@@ -395,9 +389,49 @@ def unigram_surprisal(word: str) -> float:
 
 def length_adjusted_zscores(values: Sequence[float], lengths: Sequence[int]) -> list[float]:
     """z-scores of the residuals of `values` after a least-squares fit on log length."""
+    import numpy as np
+
     array = np.asarray(values, dtype=float)
     design = np.column_stack([np.ones(len(array)), np.log1p(np.asarray(lengths, dtype=float))])
     coefficients, *_ = np.linalg.lstsq(design, array, rcond=None)
     residuals = array - design @ coefficients
     spread = residuals.std() or 1.0
     return (residuals / spread).tolist()
+
+
+SPEC = ComponentSpec(
+    DIMENSION, "default", DriftScorer,
+    "how far the meaning moved from the reference, the source, or the rest of the document",
+    features=(
+        Feature("mode", "name", 0, "what the target was compared with: reference, crosslingual or context"),
+        Feature("reason", "text", 0, "why there is no score, when there is none"),
+        # reference mode
+        Feature("against", "name", 0, "reference, or an English source (a rewrite)"),
+        Feature("cosine", "cosine", 1, "sentence-embedding similarity with the reference, source (cross-lingual "
+                "embedder) or neither"),
+        Feature("chrf", "chrF", 1, "sentence chrF against the reference"),
+        Feature("ter", "TER", -1, "sentence TER against the reference"),
+        Feature("number_mismatches", "count", -1, "numbers that differ from the reference"),
+        Feature("names_missing", "count", -1, "names of the reference missing from the target"),
+        Feature("negation_mismatch", "flag", -1, "the target and the reference differ in negation"),
+        Feature("final_punctuation_missing", "flag", -1, "the reference ends a sentence, the target does not"),
+        Feature("lm_logprob_given_reference", "nats/token", 1, "LM log-probability of the target after the reference"),
+        # cross-lingual mode
+        Feature("lexical_coverage", "share", 1, "share of the source's content with a dictionary translation in "
+                "the target, weighted by informativeness"),
+        Feature("source_terms", "count", 0, "source terms the lexicon looked up"),
+        Feature("source_terms_missing", "count", -1, "of them, terms with no translation in the target"),
+        Feature("lexicon", "name", 0, "the bilingual lexicon used"),
+        # context mode
+        Feature("neighbour_similarity", "cosine", 1, "mean similarity with the neighbouring sentences"),
+        Feature("centroid_similarity", "cosine", 1, "similarity with the rest of the document"),
+        Feature("max_word_excess_bits", "bits", -1, "how much more surprising the least plausible content word "
+                "is in context than its frequency predicts"),
+        Feature("implausible_words", "count", -1, "content words more surprising in context than their frequency"),
+        Feature("neighbour_z", "z", 1, "neighbour similarity within the document, length-adjusted"),
+        Feature("centroid_z", "z", 1, "document similarity within the document, length-adjusted"),
+        Feature("word_z", "z", 1, "word plausibility within the document, length-adjusted"),
+        Feature("context_z", "z", 1, "topical fit and word plausibility together"),
+    ),
+    rules=(MEANING_CHANGED, UNSUPPORTED_WORD, SOURCE_TERM_MISSING, OFF_CONTEXT, IMPLAUSIBLE_WORD),
+)

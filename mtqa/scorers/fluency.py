@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wordfreq import word_frequency
-
+from mtqa.core.components import ComponentSpec, Feature, Rule, Scorer
 from mtqa.core.config import Settings
 from mtqa.core.documents import DimensionResult, Issue, Segment
-from mtqa.models.lm import TokenScores, WordSurprisal, load_causal_lm
-from mtqa.scorers.base import Scorer, register
+from mtqa.core.risk import logistic
+
+if TYPE_CHECKING:
+    from mtqa.models.lm import TokenScores, WordSurprisal
 
 LENGTH_PENALTY = 0.75
 # Logistic squash of length-adjusted SLOR: MIDPOINT gives 0.5, SCALE sets the slope. On the
@@ -41,6 +42,8 @@ FORMULA = ("slor=(lm_logprob-unigram_logprob)/n_tokens, unknown words neutral; "
 
 def unigram_surprisal(word: str, language: str = "en") -> float | None:
     """Bits: -log2 of the word's frequency in general text; None if wordfreq does not know it."""
+    from wordfreq import word_frequency
+
     frequency = word_frequency(word, language)
     return -math.log2(frequency) if frequency > 0 else None
 
@@ -69,21 +72,36 @@ def length_adjusted_slor(slor_value: float, n_tokens: int) -> float:
 
 
 def fluency_score(adjusted_slor: float) -> float:
-    logit = (adjusted_slor - SLOR_MIDPOINT) / SLOR_SCALE
-    return 1.0 / (1.0 + math.exp(-min(max(logit, -50.0), 50.0)))  # clamped: exp cannot overflow
+    return logistic((adjusted_slor - SLOR_MIDPOINT) / SLOR_SCALE)
 
 
-@register("fluency", "lm")
+UNEXPECTED_WORD = Rule(
+    "fluency/surprisal", "a word the language model finds far less expected here than its frequency predicts",
+    explanation="The word's surprisal in context exceeds its unigram surprisal by "
+    f"{FLAG_EXCESS_BITS:g} bits and is at least {FLAG_MIN_SURPRISAL:g} bits: a wrong word choice, a "
+    "mistranslated term or a garbled phrase. Names and rare terms are judged against their own "
+    "frequency, so they are not flagged for being rare.")
+
+
 class LMFluencyScorer(Scorer):
     """Scores each segment on its own, after the LM's document separator."""
 
     dimension = "fluency"
 
     def __init__(self, settings: Settings) -> None:
+        from mtqa.models.lm import load_causal_lm
+
         self.settings = settings
         self.language = settings.language.split("-")[0].lower()
         self.lm = load_causal_lm(settings.lm, settings.cache_dir, settings.dtype,
                                  settings.device, settings.batch_size)  # fmt: skip
+
+    @property
+    def languages(self) -> frozenset[str] | None:
+        """The default LM reads English; a model the user configured is trusted with any language."""
+        from mtqa.models.sources import LM_ALIASES
+
+        return self.spec.languages if self.settings.lm in LM_ALIASES else None
 
     def signature(self) -> dict[str, Any]:
         return {
@@ -125,8 +143,25 @@ class LMFluencyScorer(Scorer):
                    if bits >= FLAG_EXCESS_BITS and word.surprisal >= FLAG_MIN_SURPRISAL]  # fmt: skip
         flagged.sort(key=lambda word: excess[word], reverse=True)
         return [
-            Issue(self.dimension, word.start, word.end,
-                  f"“{word.text}” is unexpected here (surprisal {word.surprisal:.1f} bits)",
-                  "fluency.surprisal")  # fmt: skip
+            UNEXPECTED_WORD.at(word.start, word.end,
+                               f"“{word.text}” is unexpected here (surprisal {word.surprisal:.1f} bits)")
             for word in flagged[: self.settings.fluency_spans]
         ]
+
+
+SPEC = ComponentSpec(
+    "fluency", "lm", LMFluencyScorer,
+    "SLOR of a causal language model: how natural the sentence reads, with its least expected words",
+    features=(
+        Feature("logprob", "nats", 1, "log-probability of the sentence under the LM"),
+        Feature("mean_logprob", "nats/token", 1, "log-probability per token"),
+        Feature("slor", "nats/token", 1, "LM log-probability minus unigram log-probability, per token"),
+        Feature("slor_adjusted", "nats/token", 1, f"SLOR minus {LENGTH_PENALTY} x ln(tokens)"),
+        Feature("n_tokens", "tokens", 0, "length in LM tokens"),
+        Feature("worst_word", "word", 0, "the word whose surprisal most exceeds its frequency's"),
+        Feature("worst_surprisal", "bits", -1, "surprisal of that word in context"),
+        Feature("max_excess_surprisal", "bits", -1, "how much more surprising that word is than its frequency"),
+    ),
+    rules=(UNEXPECTED_WORD,),
+    languages=frozenset({"en"}),
+)

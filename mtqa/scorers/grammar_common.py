@@ -1,6 +1,6 @@
 """What every grammar backend shares: findings, the proper-noun filter, and the score.
 
-A backend (Harper, LanguageTool) only turns a text into `Finding`s; `GrammarScorer` drops
+A backend (Harper, LanguageTool) only turns a text into `BackendMatch`es; `GrammarScorer` drops
 the ones that are names rather than errors, turns the rest into `Issue`s and scores them.
 """
 
@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from mtqa.core.components import Feature, Rule, Scorer
 from mtqa.core.config import Settings
 from mtqa.core.documents import DimensionResult, Issue, Segment
-from mtqa.scorers.base import Scorer
 
 DIMENSION = "grammar"
 # score = exp(-SCORE_DECAY * errors per 10 words), with sentences under 10 words counted as 10
@@ -33,8 +33,8 @@ _SENTENCE_END = ".!?…:"
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One backend finding, before filtering. Offsets are Python string indices.
+class BackendMatch:
+    """One backend match, before filtering. Offsets are Python string indices.
 
     `about_word_form` marks rules that judge how a word is written (spelling, casing,
     repeated or merged words): a name trips them, a real grammar rule it does not.
@@ -44,7 +44,7 @@ class Finding:
     start: int
     end: int
     message: str
-    rule: str  # backend-prefixed, e.g. "harper.SpellCheck"
+    rule: str  # the rule id, e.g. "grammar/harper/SpellCheck"
     kind: str  # the backend's category, e.g. "Agreement", "TYPOS"
     suggestions: tuple[str, ...] = ()
     about_word_form: bool = False
@@ -66,7 +66,7 @@ class NameFilter:
         self.allowed = {word.casefold() for word in allow_words}
         self.capitals_mark_names = capitals_mark_names
 
-    def is_name(self, text: str, finding: Finding) -> bool:
+    def is_name(self, text: str, finding: BackendMatch) -> bool:
         if not finding.about_word_form:
             return False
         span = text[finding.start : finding.end]
@@ -116,6 +116,7 @@ class GrammarScorer(Scorer):
 
     dimension: ClassVar[str] = DIMENSION
     backend: ClassVar[str]
+    rule: ClassVar[Rule]  # the family of the backend's rules (`backend_rule`)
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -123,7 +124,7 @@ class GrammarScorer(Scorer):
         self._lock = threading.Lock()
 
     @abstractmethod
-    def _check(self, text: str) -> list[Finding]: ...
+    def _check(self, text: str) -> list[BackendMatch]: ...
 
     def _backend_signature(self) -> dict[str, Any]:
         return {}
@@ -147,10 +148,8 @@ class GrammarScorer(Scorer):
         }
         return DimensionResult(round(score, 6), raw, [self._issue(f) for f in kept])
 
-    def _issue(self, finding: Finding) -> Issue:
-        # MQM rates grammar and spelling slips Minor; "major" would force a review on its own.
-        return Issue(DIMENSION, finding.start, finding.end, finding.message, finding.rule,
-                     list(finding.suggestions), severity="minor")
+    def _issue(self, match: BackendMatch) -> Issue:
+        return self.rule.at(match.start, match.end, match.message, match.suggestions, rule_id=match.rule)
 
     def signature(self) -> dict[str, Any]:
         allowed = "\n".join(sorted(self.names.allowed)).encode("utf-8")
@@ -161,3 +160,20 @@ class GrammarScorer(Scorer):
             "allow_words": hashlib.sha256(allowed).hexdigest()[:8] if allowed else "none",
             **self._backend_signature(),
         }
+
+
+FEATURES = (
+    Feature("backend", "name", 0, "the grammar checker that ran (harper, languagetool)"),
+    Feature("n_errors", "count", -1, "findings after names were set aside"),
+    Feature("n_spelling", "count", -1, "of them, words the checker did not know"),
+    Feature("errors_per_10_words", "per 10 words", -1, "findings per 10 words (short sentences count as 10)"),
+    Feature("n_errors_by_kind", "counts", 0, "findings by the checker's own category"),
+)
+
+
+def backend_rule(backend: str, checker: str) -> Rule:
+    """The family of a backend's rules, `grammar/<backend>/<its rule id>`. MQM rates grammar
+    and spelling slips Minor: "major" would put a segment up for review on its own."""
+    return Rule(f"grammar/{backend}/*", f"a finding of {checker}, under the checker's own rule id",
+                explanation=f"{checker} reported a grammar, spelling or style error. Words that look like "
+                "names (capitalised mid-sentence, all capitals, in allow_words) are not reported.")

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 from importlib.metadata import version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import harper
-
+from mtqa.core.components import ComponentSpec
 from mtqa.core.config import Settings
 from mtqa.core.errors import ConfigError
-from mtqa.scorers.base import register
-from mtqa.scorers.grammar_common import Finding, GrammarScorer
+from mtqa.scorers.grammar_common import FEATURES, BackendMatch, GrammarScorer, backend_rule
 
-DIALECTS = {
-    "en": harper.Dialect.AMERICAN,
-    "en-us": harper.Dialect.AMERICAN,
-    "en-gb": harper.Dialect.BRITISH,
-    "en-uk": harper.Dialect.BRITISH,
-    "en-ie": harper.Dialect.BRITISH,
-    "en-nz": harper.Dialect.BRITISH,
-    "en-za": harper.Dialect.BRITISH,
-    "en-au": harper.Dialect.AUSTRALIAN,
-    "en-ca": harper.Dialect.CANADIAN,
-    "en-in": harper.Dialect.INDIAN,
-}
+if TYPE_CHECKING:
+    import harper
+
+# Harper's dialect for each English variant (by name: harper loads only when a scorer is built).
+DIALECTS = {"en": "AMERICAN", "en-us": "AMERICAN", "en-gb": "BRITISH", "en-uk": "BRITISH", "en-ie": "BRITISH",
+            "en-nz": "BRITISH", "en-za": "BRITISH", "en-au": "AUSTRALIAN", "en-ca": "CANADIAN", "en-in": "INDIAN"}
 
 # Harper rules switched off for MT quality checks, and why. Counts are hits on the 3,760
 # WMT23 zh-en targets in /work/shared/data (mqm_zhen_generalmt2023.tsv).
@@ -53,8 +45,10 @@ UNKNOWN_WORD_RULES = frozenset({"SpellCheck"})
 
 
 def dialect_for(language: str) -> harper.Dialect:
+    import harper
+
     try:
-        return DIALECTS[language.lower()]
+        return getattr(harper.Dialect, DIALECTS[language.lower()])
     except KeyError:
         known = ", ".join(sorted(DIALECTS))
         raise ConfigError(
@@ -65,34 +59,40 @@ def dialect_for(language: str) -> harper.Dialect:
 
 def replacement(lint: harper.Lint, suggestion: harper.Suggestion) -> str:
     """What replaces the lint's span: Harper also has "remove" and "insert after" suggestions."""
+    import harper
+
     if suggestion.kind == harper.SuggestionKind.INSERT_AFTER:
         return lint.problem_text + suggestion.replacement_text
     return suggestion.replacement_text  # empty for REMOVE
 
 
-@register("grammar", "harper")
 class HarperGrammarScorer(GrammarScorer):
     backend = "harper"
-    languages = frozenset({"en"})  # Harper checks English only
+    rule = backend_rule("harper", "Harper")
+    languages = frozenset({"en"})  # Harper checks English only, whichever spec built it
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self.dialect = dialect_for(settings.language)
         # Building the dictionary is the expensive step (about a second): do it once.
+        import harper
+
         self.linter = harper.Linter(self.dialect)
         config = self.linter.get_default_lint_config()
         self.linter.set_lint_config({**config, **dict.fromkeys(NOISY_RULES, False)})
 
-    def _check(self, text: str) -> list[Finding]:
+    def _check(self, text: str) -> list[BackendMatch]:
         # Segments are plain text: Markdown parsing would eat `*`, `#` and `[..](..)`.
+        import harper
+
         lints = self.linter.organized_lints(text, language=harper.Language.PLAINTEXT)
         # Harper spans are code points, i.e. Python string indices.
         return [
-            Finding(
+            BackendMatch(
                 start=lint.span.start,
                 end=lint.span.end,
                 message=lint.message,
-                rule=f"harper.{rule}",
+                rule=f"grammar/harper/{rule}",
                 kind=lint.lint_kind,
                 suggestions=tuple(replacement(lint, s) for s in lint.suggestions),
                 about_word_form=rule in WORD_FORM_RULES,
@@ -104,3 +104,8 @@ class HarperGrammarScorer(GrammarScorer):
 
     def _backend_signature(self) -> dict[str, Any]:
         return {"version": version("harper-py"), "dialect": self.dialect.name.lower()}
+
+
+SPEC = ComponentSpec("grammar", "harper", HarperGrammarScorer,
+                     "Harper, an offline English grammar checker", features=FEATURES,
+                     rules=(HarperGrammarScorer.rule,), languages=HarperGrammarScorer.languages)

@@ -17,14 +17,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-import language_tool_python
-import requests
-from language_tool_python.exceptions import LanguageToolError
-
+from mtqa.core.components import ComponentSpec
 from mtqa.core.config import Settings
 from mtqa.core.errors import ModelError
-from mtqa.scorers.base import register
-from mtqa.scorers.grammar_common import Finding, GrammarScorer
+from mtqa.scorers.grammar_common import (
+    FEATURES,
+    BackendMatch,
+    GrammarScorer,
+    backend_rule,
+)
 
 JAR_NAMES = ("languagetool-server.jar", "languagetool.jar")
 SERVER_START_TIMEOUT_S = 90.0
@@ -63,6 +64,8 @@ def one_line(error: Exception, limit: int = 200) -> str:
 
 def server_version(url: str, language: str, timeout: float = PROBE_TIMEOUT_S) -> str:
     """Ask the server for a tiny check; its version, or ModelError if it does not answer as one."""
+    import requests
+
     try:
         response = requests.post(api_root(url) + "check", data={"language": language, "text": "Hello."},
                                  timeout=timeout)
@@ -154,11 +157,14 @@ def _utf16_end(text: str, start: int, units: int) -> int:
     return end
 
 
-@register("grammar", "languagetool")
 class LanguageToolGrammarScorer(GrammarScorer):
     backend = "languagetool"
+    rule = backend_rule("languagetool", "LanguageTool")
 
     def __init__(self, settings: Settings) -> None:
+        import language_tool_python
+        from language_tool_python.exceptions import LanguageToolError
+
         super().__init__(settings)
         self.local: LocalServer | None = None
         if settings.languagetool_url:
@@ -179,7 +185,9 @@ class LanguageToolGrammarScorer(GrammarScorer):
         self.tool.disabled_rules = set(NOISY_RULES)
         self.url = url
 
-    def _check(self, text: str) -> list[Finding]:
+    def _check(self, text: str) -> list[BackendMatch]:
+        from language_tool_python.exceptions import LanguageToolError
+
         try:
             matches = self.tool.check(text)
         except LanguageToolError as exc:
@@ -187,11 +195,11 @@ class LanguageToolGrammarScorer(GrammarScorer):
         # match.offset is already a Python index (the library corrects for characters beyond
         # the BMP); match.error_length is still in UTF-16 units.
         return [
-            Finding(
+            BackendMatch(
                 start=match.offset,
                 end=_utf16_end(text, match.offset, match.error_length),
                 message=match.message,
-                rule=f"languagetool.{match.rule_id}",
+                rule=f"grammar/languagetool/{match.rule_id}",
                 kind=match.category,
                 suggestions=tuple(match.replacements),
                 about_word_form=match.rule_issue_type == "misspelling" or match.category == "CASING",
@@ -207,3 +215,8 @@ class LanguageToolGrammarScorer(GrammarScorer):
         if self.local is not None:
             self.local.close()
             self.local = None
+
+
+SPEC = ComponentSpec("grammar", "languagetool", LanguageToolGrammarScorer,
+                     "LanguageTool, a server or a local install (30+ languages)", features=FEATURES,
+                     rules=(LanguageToolGrammarScorer.rule,))

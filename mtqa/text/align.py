@@ -16,7 +16,7 @@ The target document's sentences of a bead become one segment whose `source` (or
 `reference`) is the bead's joined counterpart. Target sentences with no counterpart are
 marked `meta["alignment"] = "addition"`; counterpart sentences left out are listed in
 `meta["omitted"]` of the target segment they would have preceded or followed. The checks
-scorer reports both (rules `align.addition`, `align.omission`).
+scorer reports both (rules `checks/align-addition`, `checks/align-omission`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,12 @@ from mtqa.core.documents import Document, Segment
 from mtqa.core.errors import InputError
 from mtqa.models.embeddings import SentenceEmbedder, get_embedder
 from mtqa.readers import read_path
-from mtqa.text.language import LANGUAGE_OF_SCRIPT, dominant_script, looks_english, primary
+from mtqa.text.language import (
+    LANGUAGE_OF_SCRIPT,
+    dominant_script,
+    looks_english,
+    primary,
+)
 from mtqa.text.lexicon import Lexicon, lexicon_for
 from mtqa.text.numbers import numbers_in
 

@@ -19,10 +19,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mtqa.core.errors import InputError
-from mtqa.readers.decoding import read_text_file
-from mtqa.readers.xml_tree import Element, XmlSource, parse_xml
+
+if TYPE_CHECKING:
+    from mtqa.readers.xml_tree import Element
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ def _language_matches(wanted: str | None, lang: str) -> bool:
 
 def _tsv_terms(path: Path) -> list[Term]:
     terms = []
+    from mtqa.readers.decoding import read_text_file
+
     for number, line in enumerate(read_text_file(str(path)).splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -55,6 +59,8 @@ def _tsv_terms(path: Path) -> list[Term]:
 
 
 def _tbx_terms(path: Path, source_lang: str | None, target_lang: str | None) -> list[Term]:
+    from mtqa.readers.xml_tree import XmlSource, parse_xml
+
     root = parse_xml(XmlSource.from_path(str(path)))
     terms = []
     for entry in (e for e in root.iter() if e.name in ("termEntry", "conceptEntry")):

@@ -33,43 +33,24 @@ from pathlib import Path
 
 from mtqa.core.errors import ConfigError
 from mtqa.core.files import write_atomically
+from mtqa.text.words import ENGLISH_STOPWORDS, stem
 
 # Words at least this frequent (-ln frequency below the floor, i.e. above ~0.7%) carry no
 # weight: 的, 是, "the", "of". Chosen on MQM zh-en, where it equals a hand-made stop list.
 INFORMATIVE_FLOOR_NATS = 5.0
 UNKNOWN_WORD_NATS = 14.0  # a word wordfreq does not know: rare, but not infinitely so
 # Bump when parsing changes (stems, skipped senses): cached parses of older versions are ignored.
-PARSED_FORMAT = 1
+PARSED_FORMAT = 2
 LONGEST_TERM = 6  # characters (unspaced scripts) or words (others)
-STEM_LENGTH = 5  # target words match on their first letters once inflections are cut
 UNSPACED_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
 _LATIN_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _CEDICT_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
-# Gloss words that say nothing about meaning.
-_GLOSS_STOPWORDS = frozenset(
-    """a an the of to in on at by for with from and or as is are be been was were it its this
-    that these those he she they we you i his her their our your not no do does did has have had
-    will would can could may might shall should sth sb one's oneself something someone etc also
-    used variant see cl kind abbr lit fig esp""".split()
-)
+# Gloss words that say nothing about meaning: function words, and the dictionary's own shorthand.
+_GLOSS_STOPWORDS = ENGLISH_STOPWORDS | frozenset(
+    "sth sb one's oneself something someone etc used variant see cl kind abbr lit fig esp".split())
 _SKIPPED_SENSES = ("variant of", "old variant of", "see ", "CL:", "surname ", "abbr. for", "used in ")
-_SUFFIXES = (("iest", "y"), ("ier", "y"), ("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", ""))
 # Chinese numerals: a word right after one is a unit or classifier, like after a digit.
 _NUMERALS = frozenset("〇零一二两兩三四五六七八九十百千万萬亿億")
-
-
-def stem(word: str) -> str:
-    """A crude stem: 'refugees', 'refugee' -> 'refug'; 'argued', 'argues', 'argue' -> 'argu'."""
-    word = word.lower().replace("’", "'").strip("'-")
-    if word.endswith("men") and len(word) > 3:
-        word = word[:-3] + "man"  # women, chairmen
-    for suffix, replacement in _SUFFIXES:
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            word = word[: -len(suffix)] + replacement
-            break
-    if len(word) > 4 and word.endswith("e"):
-        word = word[:-1]
-    return word[:STEM_LENGTH]
 
 
 @dataclass(frozen=True)

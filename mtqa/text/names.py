@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from mtqa.text.words import ENGLISH_STOPWORDS
+
 _LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.&'][A-Za-z0-9]+)*")
 _CAPITALISED = re.compile(r"(?<![\w'])([A-Z][\w]*(?:[-'][A-Z]?\w+)*)")
 
@@ -25,12 +27,6 @@ def missing_names(target: str, other: str, other_is_latin: bool) -> list[str]:
         candidates = [
             m.group(1) for m in _CAPITALISED.finditer(other)
             if m.start() > 0 and not re.search(r"[.!?:\"“«]\s*$", other[: m.start()])
-            and m.group(1).lower() not in _FUNCTION_WORDS
+            and m.group(1).lower() not in ENGLISH_STOPWORDS
         ]
     return list(dict.fromkeys(c for c in candidates if not _contains_word(target, c)))
-
-
-_FUNCTION_WORDS = frozenset(
-    "i a an the this that these those he she it we they you his her its our their my your "
-    "and or but if in on at of to for by with from as is are was were be mr mrs ms dr".split()
-)

@@ -14,8 +14,9 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from mtqa.core.version import __version__
-from mtqa.gate.policy import COMBINED_RULE, MIN_SCORE_SUFFIX, Finding
+from mtqa.gate.policy import Finding
 from mtqa.gate.report import Report
+from mtqa.gate.rules import find_rule
 from mtqa.writers import register_writer
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -68,18 +69,16 @@ def artifact_uri(path: str) -> str:
     return quote(pure.as_posix().removeprefix("./"))
 
 
-def _rule(rule: str) -> dict[str, Any]:
-    dimension, _, name = rule.partition("/")
-    if rule == COMBINED_RULE:
-        text = "Several small signals together put the segment's risk over a threshold"
-    elif name == "risk":
-        text = f"The {dimension} score pushed the segment's risk over a threshold"
-    elif name == MIN_SCORE_SUFFIX:
-        text = f"The {dimension} score is below the configured minimum"
-    else:
-        text = f"{dimension} finding {name}"
-    return {"id": rule, "name": rule.replace("/", "."), "shortDescription": {"text": text},
-            "properties": {"dimension": dimension}}
+def _rule(rule_id: str) -> dict[str, Any]:
+    """The SARIF rule: its declared summary and explanation (see `mtqa rules`)."""
+    rule = find_rule(rule_id)
+    summary = rule.summary if rule else f"{rule_id.partition('/')[0]} finding"
+    described: dict[str, Any] = {"id": rule_id, "name": rule_id.replace("/", "."),
+                                 "shortDescription": {"text": summary[:1].upper() + summary[1:]},
+                                 "properties": {"dimension": rule_id.partition("/")[0]}}
+    if rule and rule.explanation:
+        described["fullDescription"] = {"text": rule.explanation}
+    return described
 
 
 def _result(finding: Finding, rule_index: int, artifact_index: int, uses_baseline: bool) -> dict[str, Any]:

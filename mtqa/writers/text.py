@@ -8,6 +8,7 @@ from typing import TextIO
 
 from mtqa.core.documents import SegmentResult
 from mtqa.gate.report import Report
+from mtqa.gate.rules import issue_rule_id
 from mtqa.writers import register_writer
 
 COLOURS = {"fail": "\033[31m", "review": "\033[33m", "ok": "\033[32m", "skipped": "\033[2m"}
@@ -65,4 +66,4 @@ def _write_segment(result: SegmentResult, stream: TextIO, paint) -> None:
         fix = f" → {', '.join(issue.suggestions[:3])}" if issue.suggestions else ""
         excerpt = seg.text[issue.start:issue.end]
         where = f"“{excerpt}” " if excerpt and excerpt not in issue.message else ""
-        stream.write(paint(DIM, f"{'':14}{issue.dimension}/{issue.rule}: {where}{issue.message}{fix}") + "\n")
+        stream.write(paint(DIM, f"{'':14}{issue_rule_id(issue)}: {where}{issue.message}{fix}") + "\n")
