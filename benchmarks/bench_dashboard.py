@@ -104,7 +104,8 @@ def next_item(driver: webdriver.Chrome) -> float:
 
 
 def open_queue(driver: webdriver.Chrome) -> None:
-    tab = WebDriverWait(driver, 60).until(lambda d: d.find_element(By.XPATH, "//*[@role='tab'][normalize-space(.)='Queue']"))
+    queue = "//*[@role='tab'][normalize-space(.)='Queue']"
+    tab = WebDriverWait(driver, 60).until(lambda d: d.find_element(By.XPATH, queue))
     tab.click()
 
 

@@ -21,7 +21,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
-from bench_dashboard import SCORING_TIMEOUT, browser, start_server, stop_server
+from bench_dashboard import SCORING_TIMEOUT, browser, start_server, stop_server  # noqa: E402
 
 
 def main() -> None:
@@ -39,7 +39,8 @@ def main() -> None:
                                    {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
             driver.set_window_size(1500, 1000)
             driver.get(url)
-            WebDriverWait(driver, SCORING_TIMEOUT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "span.mtqa-selected"))
+            WebDriverWait(driver, SCORING_TIMEOUT).until(
+                lambda d: d.find_elements(By.CSS_SELECTOR, "span.mtqa-selected"))
             time.sleep(2)  # let the widgets finish drawing
             args.out.parent.mkdir(parents=True, exist_ok=True)
             driver.save_screenshot(str(args.out))

@@ -309,7 +309,8 @@ def test_an_upload_is_read_with_its_source_in_a_child_process():
 
 
 def reader_children() -> list[psutil.Process]:
-    return [p for p in psutil.Process().children(recursive=True) if "mtqa.dashboard.read_worker" in " ".join(p.cmdline())]
+    return [p for p in psutil.Process().children(recursive=True)
+            if "mtqa.dashboard.read_worker" in " ".join(p.cmdline())]
 
 
 def test_reading_stops_and_its_process_ends_when_the_session_is_gone():

@@ -339,7 +339,8 @@ def test_an_empty_note_is_refused_and_the_sentence_stays(dashboard, browser):
     driver = browser()
     driver.get(served.url + "/?tab=Queue")
     first = wait_for(driver, lambda d: heading(d))
-    click(driver, wait_for(driver, lambda d: d.find_element(By.XPATH, "//button[starts-with(normalize-space(.), 'Add note')]")))
+    add_note = "//button[starts-with(normalize-space(.), 'Add note')]"
+    click(driver, wait_for(driver, lambda d: d.find_element(By.XPATH, add_note)))
     alert = wait_for(driver, lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid='stAlertContentError']"))
     assert "a note needs text" in alert.text
     assert heading(driver) == first
@@ -611,11 +612,12 @@ def test_the_edited_document_downloads_in_its_own_format(dashboard, browser, tmp
     press(driver, "e")
     wait_for(driver, lambda d: len(served.decisions()) == 1)
     click(driver, driver.find_element(By.XPATH, "//*[@role='tab'][normalize-space(.)='Overview']"))
-    click(driver, wait_for(driver, lambda d: d.find_element(By.XPATH, "//button[normalize-space(.)='Edited document']")))
+    export = "//button[normalize-space(.)='Edited document']"
+    click(driver, wait_for(driver, lambda d: d.find_element(By.XPATH, export)))
     written = downloads / "memory_en_es.edited.tmx"
     wait_for(driver, lambda d: written.is_file() and written.stat().st_size > 0)
     before, after = read_path(str(source)), read_path(str(written))
     assert [s.text for s in after.segments] == [
         "La batería dura veintiuna horas." if s.index == 1 else s.text for s in before.segments]
     original = source.read_text("utf-8")
-    assert written.read_text("utf-8") == original.replace("La batería dura 21 horas.", "La batería dura veintiuna horas.")
+    assert written.read_text("utf-8") == original.replace("dura 21 horas.", "dura veintiuna horas.")

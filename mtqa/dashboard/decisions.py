@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +137,7 @@ class DecisionStore:
             raise ConfigError("a note needs text: type it in the Note box first")
         decision = Decision(document_hash, document_name, segment_index, segment_text,
                             reviewer.strip(), action, edited_text if action == "edit" else None,
-                            note or None, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                            note or None, datetime.now(UTC).isoformat(timespec="seconds"))
         with self._connect() as db:
             db.execute(
                 "INSERT INTO decisions (document_hash, document_name, segment_index, segment_text,"
@@ -177,7 +177,7 @@ class DecisionStore:
             db.execute(
                 "INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?)",
                 (run_key, signature, document_hash, name, len(payload.get("segments", [])),
-                 json.dumps(payload), datetime.now(timezone.utc).isoformat(timespec="seconds")),
+                 json.dumps(payload), datetime.now(UTC).isoformat(timespec="seconds")),
             )
 
     def load_run(self, run_key: str, signature: str) -> dict[str, Any] | None:

@@ -12,7 +12,7 @@ import base64
 import hashlib
 import tempfile
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,7 @@ def attach(document: Document, other: Document, role: str) -> None:
     if len(targets) != len(others):
         raise InputError(f"{other.path}: {len(others)} sentences, but {document.path} has "
                          f"{len(targets)}; a {role} file must align sentence by sentence")
-    for target, aligned in zip(targets, others):
+    for target, aligned in zip(targets, others, strict=True):
         setattr(target, role, aligned.text)
 
 
@@ -106,7 +106,7 @@ def score(pipeline: Any, document: Document, original: str | None = None,
         "run_key": run_key(document),
         "signature": str(pipeline.signature()),
         "mtqa_version": __version__,
-        "scored_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "scored_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "thresholds": {mode: list(pipeline.risk.thresholds(mode)) for mode in sorted(set(RISK_MODES.values()))},
         "text": document.text,
         "original": original,

@@ -622,7 +622,7 @@ def page() -> None:
                f'reviewer {st.session_state.reviewer} · scored {payload.get("scored_at", "")}')
     # Only the open tab runs: a 1,000-sentence document renders one view, not three.
     tabs = st.tabs(list(TABS), key="tab", on_change="rerun", bind="query-params")
-    for name, tab in zip(TABS, tabs):
+    for name, tab in zip(TABS, tabs, strict=True):
         if tab.open:
             with tab:
                 if name == "Reading":
