@@ -94,7 +94,7 @@ def html_bodies(app: AppTest) -> str:
 
 def reading_html(app: AppTest) -> str:
     """The document HTML given to the reading view's component."""
-    return "\n".join(json.loads(element.proto.json) for element in app.get("bidi_component")
+    return "\n".join(json.loads(element.proto.json)[0] for element in app.get("bidi_component")
                      if element.proto.component_name == "mtqa_reading")
 
 

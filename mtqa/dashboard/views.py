@@ -64,9 +64,10 @@ export default function (component) {
     root.className = 'mtqa-reading';
     parentElement.appendChild(root);
   }
-  if (root.mtqaHtml !== data) {
-    root.innerHTML = data;
-    root.mtqaHtml = data;
+  const html = data[0];
+  if (root.mtqaHtml !== html) {
+    root.innerHTML = html;
+    root.mtqaHtml = html;
     const selected = root.querySelector('.mtqa-selected');
     if (selected) selected.scrollIntoView({ block: 'nearest' });
   }
@@ -481,9 +482,11 @@ def reading_view(view: dict[str, Any], decisions: dict[int, Decision], threshold
     text_column, details_column = st.columns([3, 2], gap="medium")
     with text_column, st.container(height=720, border=False):
         key = f"reading_{view['content_hash']}_{page}"
-        reading_component(data=render.document_html(shown, view["text"], thresholds,
-                                                    {i: d.action for i, d in decisions.items()}, selected),
-                          key=key, on_picked_change=functools.partial(pick_sentence, key))
+        # In a list: Streamlit sends it as JSON as it is (a str would first be checked for being
+        # a dataframe, which imports pandas: 2 s before a restart's first text).
+        html = render.document_html(shown, view["text"], thresholds, {i: d.action for i, d in decisions.items()},
+                                    selected)
+        reading_component(data=[html], key=key, on_picked_change=functools.partial(pick_sentence, key))
     if selected is None:
         details_column.info("Click a sentence to see its details and decide on it.")
         return
