@@ -14,6 +14,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from html import escape
 from pathlib import Path
@@ -137,9 +138,16 @@ def test_a_document_without_a_saved_run_is_scored_in_the_background(db, tmp_path
     text = tmp_path / "new.txt"
     text.write_text("The cat sat on the mat. Then it went home to sleep.", "utf-8")
     monkeypatch.setenv("MTQA_DASHBOARD_FILES", str(text))
+    from mtqa.dashboard.views import scoring_service
+
+    pipeline()
+    busy = threading.Event()
+    scoring_service()._executor.submit(busy.wait)  # the scorer is busy with another document
     app = AppTest.from_file(str(APP_PATH), default_timeout=TIMEOUT)
     app.run()
     assert len(app.session_state["jobs"]) == 1  # the page answered before scoring finished
+    assert app.title[0].value == "new.txt" and "mtqa-pending" in html_bodies(app)  # the text, plain, meanwhile
+    busy.set()
     settle(app)
     assert app.title[0].value == "new.txt"
     with sqlite3.connect(db) as connection:
@@ -326,8 +334,6 @@ def test_reading_stops_and_its_process_ends_when_the_session_is_gone():
             outcome["result"] = "read"
         except Cancelled:
             outcome["result"] = "cancelled"
-
-    import threading
 
     thread = threading.Thread(target=read)
     thread.start()

@@ -54,6 +54,8 @@ class Job:
     fraction: float = 0.0
     payload: Payload | None = None
     error: str | None = None
+    document: Document | None = None  # once read: its text can be shown while it is scored
+    previewed: bool = False  # the page has had the chance to show `document`
     _cancelled: threading.Event = field(default_factory=threading.Event)
     _finished: threading.Event = field(default_factory=threading.Event)
 
@@ -122,6 +124,7 @@ def start(job: Job, read: Reader, saved: Callable[[str], Payload | None], servic
         try:
             job.stage = "reading"
             document, original = read(job)
+            job.document = document
             job.check()
             payload = saved(run_key(document))
             if not is_complete(payload):

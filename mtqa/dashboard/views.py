@@ -150,13 +150,15 @@ def session_alive() -> Callable[[], bool]:
 # Opening documents
 
 
-def open_in_background(label: str, read: Reader, activate: bool = True) -> None:
+def open_in_background(label: str, read: Reader, activate: bool | str = True, document: Document | None = None) -> None:
+    """Open a document in a background job; `document`, if already read, is shown plain
+    meanwhile."""
     db = store()
 
     def save(payload: dict[str, Any]) -> None:
         db.save_run(payload["run_key"], payload["signature"], payload["content_hash"], payload["name"], payload)
 
-    job = Job(label, session_alive(), activate)
+    job = Job(label, session_alive(), activate, document=document)
     st.session_state.jobs.append(start(job, read, db.latest_run, scoring_service(), save))
 
 
@@ -218,7 +220,7 @@ def initialise() -> None:
             add_document(payload, bool(activate), keep_position=True)
         else:
             original = original_bytes(document, Path(path).read_bytes())
-            open_in_background(Path(path).name, lambda job, d=document, o=original: (d, o), activate)  # type: ignore[arg-type]
+            open_in_background(Path(path).name, lambda job, d=document, o=original: (d, o), activate, document)
 
 
 # Sidebar
@@ -306,7 +308,7 @@ def sidebar(payload: dict[str, Any] | None) -> None:
 @st.fragment(run_every=0.5)
 def job_progress() -> None:
     """Progress of the documents being opened; the page reruns when one is ready."""
-    if any(job.done for job in st.session_state.jobs):
+    if any(job.done or (job.document is not None and not job.previewed) for job in st.session_state.jobs):
         st.rerun(scope="app")
     for number, job in enumerate(st.session_state.jobs):
         bar, cancel = st.columns([6, 1], vertical_alignment="bottom")
@@ -591,6 +593,15 @@ def overview(payload: dict[str, Any], view: dict[str, Any], decisions: dict[int,
     exports(payload, view, decisions)
 
 
+def preview(document: Document) -> None:
+    """The text of a document being scored, plain: the editor can start reading at once."""
+    st.title(Path(document.path).name)
+    st.caption("Being scored: shades, findings and the decision buttons appear when it is done.")
+    pending = [{"index": s.index, "text": s.text, "start": s.start, "end": s.end, "verdict": "pending",
+                "risk": None, "issues": [], "reasons": [], "scores": {}} for s in document.segments[:PAGE_SIZE]]
+    st.html(render.document_html(pending, document.text, {}))
+
+
 TABS = ("Reading", "Queue", "Overview")
 
 
@@ -611,10 +622,15 @@ def page() -> None:
     for message in st.session_state.errors:
         st.error(message)
     st.session_state.errors = []
+    for job in st.session_state.jobs:  # this run shows what has been read so far
+        job.previewed = job.document is not None
     if st.session_state.jobs:
         job_progress()
     if payload is None:
-        if not st.session_state.jobs:
+        shown = next((job for job in st.session_state.jobs if job.activate and job.document), None)
+        if shown is not None:
+            preview(shown.document)
+        elif not st.session_state.jobs:
             st.info("Open a document in the sidebar to check it.")
         return
     thresholds = thresholds_in_use(payload)
