@@ -348,7 +348,10 @@ def test_reading_stops_and_its_process_ends_when_the_session_is_gone():
 
 
 @pytest.mark.slow
-def test_scoring_stops_between_chunks_when_the_session_is_gone(scored_sample_db):
+def test_scoring_stops_between_chunks_when_the_session_is_gone(scored_sample_db, monkeypatch):
+    from mtqa.dashboard import jobs
+
+    monkeypatch.setattr(jobs, "SCORING_CHUNK", 16)  # the sample's 38 segments in three chunks
     document = read_file(SAMPLE_ARTICLE)
     calls = []
 

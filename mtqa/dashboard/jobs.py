@@ -31,8 +31,9 @@ from mtqa.dashboard import importable_environment
 from mtqa.dashboard.loading import is_complete, original_bytes, run_key, score
 
 LOG = logging.getLogger(__name__)
-# Segments scored between progress updates and cancellation checks.
-SCORING_CHUNK = 32
+# Segments scored between progress updates and cancellation checks (the sample is one chunk;
+# smaller chunks batch the models less well).
+SCORING_CHUNK = 128
 # Address space a reader child may use (bytes): an upload that needs more is refused.
 READ_MEMORY_LIMIT = 4 * 2**30
 Payload = dict[str, Any]
