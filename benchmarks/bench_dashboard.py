@@ -52,12 +52,12 @@ def browser(profile: Path) -> webdriver.Chrome:
     return webdriver.Chrome(options=options, service=webdriver.ChromeService(shutil.which("chromedriver")))
 
 
-def start_server(checkout: Path, db: Path, log: Path) -> tuple[subprocess.Popen, str, float]:
+def start_server(checkout: Path, db: Path, log: Path, reviewer: str = "bench") -> tuple[subprocess.Popen, str, float]:
     port = free_port()
     environment = {**os.environ, "PYTHONPATH": str(checkout), "HF_HUB_OFFLINE": "1"}
     began = time.perf_counter()
     server = subprocess.Popen(
-        [sys.executable, "-m", "mtqa", "dashboard", "--db", str(db), "--reviewer", "bench",
+        [sys.executable, "-m", "mtqa", "dashboard", "--db", str(db), "--reviewer", reviewer,
          "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false"],
         cwd=checkout, env=environment, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)

@@ -32,7 +32,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="mtqa-screenshot-") as folder:
         work = Path(folder)
         driver = browser(work / "chromium")
-        server, url, _ = start_server(REPO, work / "decisions.sqlite3", work / "server.log")
+        server, url, _ = start_server(REPO, work / "decisions.sqlite3", work / "server.log", reviewer="ana")
         try:
             scheme = "dark" if args.dark else "light"
             driver.execute_cdp_cmd("Emulation.setEmulatedMedia",

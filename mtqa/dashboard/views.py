@@ -68,8 +68,14 @@ export default function (component) {
   if (root.mtqaHtml !== html) {
     root.innerHTML = html;
     root.mtqaHtml = html;
+    // Bring the selected sentence into view within the text's own scroll box, not the page.
     const selected = root.querySelector('.mtqa-selected');
-    if (selected) selected.scrollIntoView({ block: 'nearest' });
+    let box = root.parentElement;
+    while (box && box.scrollHeight <= box.clientHeight) box = box.parentElement;
+    if (selected && box && box !== document.scrollingElement) {
+      const offset = selected.getBoundingClientRect().top - box.getBoundingClientRect().top;
+      if (offset < 0 || offset > box.clientHeight - 40) box.scrollTop += offset - box.clientHeight / 3;
+    }
   }
   const pick = (target) => {
     const sentence = target.closest('.mtqa-seg[data-index]');
