@@ -40,7 +40,8 @@ CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 # Loading every model and scoring a document on a small shared CPU.
 SCORED_TIMEOUT = 600
 WAIT = 60
-# Shades of mtqa.dashboard.verdicts.SHADES as the browser reports them.
+# Sentences with their verdict: a document being scored is first shown plain (mtqa-pending).
+SCORED = "span.mtqa-seg.mtqa-ok, span.mtqa-seg.mtqa-review, span.mtqa-seg.mtqa-fail, span.mtqa-seg.mtqa-skipped"
 pytestmark = pytest.mark.slow
 
 
@@ -124,7 +125,7 @@ def sample_db(tmp_path_factory) -> Path:
     driver = make_browser(folder / "chromium")
     try:
         driver.get(dashboard.url)
-        WebDriverWait(driver, SCORED_TIMEOUT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "span.mtqa-seg"))
+        WebDriverWait(driver, SCORED_TIMEOUT).until(lambda d: d.find_elements(By.CSS_SELECTOR, SCORED))
     finally:
         driver.quit()
         dashboard.stop()
@@ -188,7 +189,9 @@ def wait_for(driver, condition, timeout: float = WAIT):
 
 
 def sentences(driver) -> list:
-    return wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "span.mtqa-seg"))
+    """The sentences of the scored document (the first ones that come)."""
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, SCORED))
+    return driver.find_elements(By.CSS_SELECTOR, "span.mtqa-seg")
 
 
 def click(driver, element) -> None:
@@ -587,8 +590,8 @@ def test_concurrent_sessions_see_the_same_sentences(dashboard, browser):
     for thread in threads:
         thread.join()
     for driver in drivers:  # the saved run's sentences, or a progress bar: this text was never scored
-        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "span.mtqa-seg, [data-testid='stProgress']"))
-    counts = [len(driver.find_elements(By.CSS_SELECTOR, "span.mtqa-seg")) for driver in drivers]
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, SCORED + ", [data-testid='stProgress']"))
+    counts = [len(driver.find_elements(By.CSS_SELECTOR, SCORED)) for driver in drivers]
     assert counts == [38, 38, 38], f"sessions split the same document differently: {counts}"
 
 
