@@ -9,10 +9,13 @@ no model memo can short-cut the work.
 
 Each run is a separate `python -m mtqa batch` process; peak memory is the largest sum of
 resident memory over that process and all its descendants (Ray's raylet and workers),
-sampled every 0.2 s.
+sampled every 0.2 s. The samples also give the run's course: resident memory and segments
+stored (rows in the result store) over time, reported per fifth of the segments, so that a
+memory or throughput drift from the first chunk to the last shows (both should stay flat).
 
     python benchmarks/bench_batch.py --segments 100000            # the full benchmark (hours on 2 cores)
     python benchmarks/bench_batch.py --segments 5000 --engines local,ray
+    python benchmarks/bench_batch.py --segments 20000 --engines local    # memory flat over 40 chunks
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import argparse
 import csv
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -28,6 +32,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -96,20 +101,51 @@ def tree_rss(process: psutil.Process) -> int:
     return total
 
 
-def measured_run(command: list[str]) -> dict[str, float]:
+def stored_rows(store: Path) -> int:
+    """Segments committed so far (the store is written chunk by chunk, in WAL mode)."""
+    try:
+        with sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=0.1) as connection:
+            return int(connection.execute("SELECT count(*) FROM results").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def course(samples: list[tuple[float, int, int]], total: int) -> list[dict[str, float]]:
+    """Per fifth of the segments: segments/s over it and the peak resident memory during it."""
+    out, start = [], (0.0, 0)
+    for fifth in range(1, 6):
+        inside = [s for s in samples if start[1] <= s[2] <= fifth * total / 5]
+        if not inside:
+            continue
+        end = inside[-1]
+        seconds = end[0] - start[0]
+        out.append({"segments": f"{start[1]}-{end[2]}", "segments_per_second":
+                    round((end[2] - start[1]) / seconds, 2) if seconds > 0 else None,
+                    "peak_rss_mib": round(max(s[1] for s in inside) / 2**20, 1)})  # fmt: skip
+        start = (end[0], end[2])
+    return out
+
+
+def measured_run(command: list[str], store: Path | None = None, total: int = 0) -> dict[str, Any]:
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     watched = psutil.Process(process.pid)
     peak = 0
+    samples: list[tuple[float, int, int]] = []  # (seconds, resident bytes, segments stored)
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
+        tick = 0
         while not done.wait(0.2):
             try:
-                peak = max(peak, tree_rss(watched))
+                rss = tree_rss(watched)
             except psutil.Error:
                 return
+            peak = max(peak, rss)
+            tick += 1
+            if store is not None and tick % 10 == 0:  # every 2 s: counting rows is not free
+                samples.append((time.perf_counter() - started, rss, stored_rows(store)))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -119,7 +155,10 @@ def measured_run(command: list[str]) -> dict[str, float]:
     seconds = time.perf_counter() - started
     if process.returncode not in (0, 1):  # 1 = the gate failed, which is fine here
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr}")
-    return {"seconds": round(seconds, 2), "peak_rss_mib": round(peak / 2**20, 1)}
+    result: dict[str, Any] = {"seconds": round(seconds, 2), "peak_rss_mib": round(peak / 2**20, 1)}
+    if store is not None and samples:
+        result["course"] = course(samples, total)
+    return result
 
 
 def batch_command(corpus: Path, out: Path, engine: str, threads: int) -> list[str]:
@@ -142,11 +181,11 @@ def main() -> None:
         work.mkdir(parents=True, exist_ok=True)
         corpus = work / f"corpus-{args.segments}.tsv"
         write_corpus(corpus, args.segments)
-        results: dict[str, dict[str, float]] = {}
+        results: dict[str, dict[str, Any]] = {}
         for engine in args.engines.split(","):
             out = work / f"out-{engine}"
             threads = args.threads if engine == "local" else 1
-            first = measured_run(batch_command(corpus, out, engine, threads))
+            first = measured_run(batch_command(corpus, out, engine, threads), out / "results.sqlite", args.segments)
             first["segments_per_second"] = round(args.segments / first["seconds"], 2)
             results[engine] = first
             print(f"{engine}: {first}", flush=True)

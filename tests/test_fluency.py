@@ -117,7 +117,8 @@ def test_signature_names_model_dtype_prefix_and_formula(scorer) -> None:
     signature = scorer.signature()
     assert signature["lm"] == "smollm2-135m"
     assert signature["lm_prefix"] == "<|endoftext|>"
-    assert signature["lm_dtype"] in {"float32", "bfloat16"}
+    assert signature["lm_dtype"] == "float32"  # the default: the numbers the risk model is fitted on
+    assert signature["lm_engine"] == "ctranslate2"
     assert len(signature["lm_revision"]) == 12
     assert "slor" in signature["fluency_formula"]
 
@@ -147,9 +148,9 @@ def test_the_output_layer_in_slices_gives_the_same_scores(settings: Settings, mo
     import mtqa.models.lm
 
     texts = ["The talks ended without an agreement on Friday.", "Prices rose again.", "Hi."]
-    whole = CausalLM(settings.lm, settings.cache_dir, settings.dtype, settings.device).score(texts)
+    whole = CausalLM(settings.lm, settings.cache_dir, engine="torch").score(texts)
     monkeypatch.setattr(mtqa.models.lm, "HEAD_SLICE", 3)  # slices cut through every sentence
-    sliced = CausalLM(settings.lm, settings.cache_dir, settings.dtype, settings.device).score(texts)
+    sliced = CausalLM(settings.lm, settings.cache_dir, engine="torch").score(texts)
     for a, b in zip(whole, sliced, strict=True):
         assert a is not b
         # Up to float rounding: a matrix product of another shape sums in another order.

@@ -191,7 +191,7 @@ def test_glossary_violations_suggest_the_expected_term() -> None:
     assert found == [("checks/glossary", ["Bestellung", "Auftrag"]), ("checks/do-not-translate", ["Acme Cloud"])]
 
 
-def test_checks_scorer_uses_the_glossary_setting_and_reports_untranslated_units_on_request() -> None:
+def test_checks_scorer_uses_the_glossary_setting_and_reports_untranslated_units_unless_turned_off() -> None:
     assert "glossary" not in ChecksScorer(Settings()).checks
     scorer = ChecksScorer(Settings(glossary=L10N / "glossary_en_de.tsv", include_untranslated=True))
     assert "glossary" in scorer.checks and scorer.judges_untranslated
@@ -199,7 +199,8 @@ def test_checks_scorer_uses_the_glossary_setting_and_reports_untranslated_units_
     assert [i.rule for i in result.issues] == ["checks/glossary"] and result.score < 1
     [empty] = scorer.score([unit("", "Sign in", {"untranslated": True})])
     assert "checks/empty-target" in [i.rule for i in empty.issues]
-    assert not ChecksScorer(Settings()).judges_untranslated
+    assert ChecksScorer(Settings()).judges_untranslated
+    assert not ChecksScorer(Settings(include_untranslated=False)).judges_untranslated
     declared = {rule.id for check in CHECKS for rule in check.rules}
     assert declared >= {"checks/tag-mismatch", "checks/untranslated", "checks/url-mismatch",
                         "checks/double-space", "checks/inconsistent-translation", "checks/align-omission"}
@@ -222,7 +223,8 @@ def test_xliff_through_the_pipeline(pipeline: Pipeline) -> None:
     assert by_id["3"].verdict in ("review", "fail")
     assert "checks/tag-mismatch" in [i.rule for i in by_id["4"].issues]
     assert {"checks/url-mismatch", "checks/email-mismatch"} <= {i.rule for i in by_id["6"].issues}
-    assert by_id["7"].verdict == "skipped"  # untranslated, not asked for
+    # Untranslated beside translated units: reported by default (and by the checks alone).
+    assert [i.rule for i in by_id["7"].issues] == ["checks/empty-target"] and by_id["7"].verdict != "ok"
     assert not [i for i in by_id["2"].issues if i.dimension == "checks"]
 
 

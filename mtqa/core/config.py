@@ -17,6 +17,10 @@ from mtqa.core.errors import ConfigError
 from mtqa.gate.policy import validate_settings
 
 FAIL_ON = ("review", "fail", "never")
+# The LM's engines and CTranslate2's compute types (mtqa.models.lm).
+LM_ENGINES = ("auto", "ctranslate2", "torch")
+LM_COMPUTE_TYPES = ("auto", "float32", "int8", "int8_float32", "int16", "float16", "bfloat16", "int8_float16",
+                    "int8_bfloat16")  # fmt: skip
 PATH_SETTINGS = ("cache_dir", "risk_model", "baseline", "glossary")
 
 
@@ -47,7 +51,11 @@ class Settings:
     language: str = "en-US"
     # Inference
     device: str = "cpu"
-    dtype: str = "auto"  # auto = fp32 on a CPU (the risk model's numbers), bf16 on a GPU that has it
+    dtype: str = "auto"  # torch: auto = fp32 on a CPU (the risk model's numbers), bf16 on a GPU that has it
+    # The LM's engine (mtqa.models.lm): auto = CTranslate2 on a CPU, torch on a GPU; and
+    # CTranslate2's compute type: auto = float32 (exact), int8 = ~2x faster, other numbers.
+    lm_engine: str = "auto"
+    lm_compute: str = "auto"
     batch_size: int = 32
     threads: int | None = None
     cache_dir: Path = field(default_factory=default_cache_dir)
@@ -63,10 +71,10 @@ class Settings:
     # How many spans of highest surprisal the fluency scorer reports.
     fluency_spans: int = 2
     # Translation files (mtqa.readers.xliff/tmx/po) and checks: a glossary (TSV or TBX) of
-    # required translations and do-not-translate terms; whether untranslated units are
-    # reported (checks/empty-target) instead of skipped.
+    # required translations and do-not-translate terms; whether untranslated units of files
+    # that are not templates are reported (checks/empty-target) instead of skipped.
     glossary: Path | None = None
-    include_untranslated: bool = False
+    include_untranslated: bool = True
     # CI gate (see mtqa.gate.policy): rule ids or prefixes to report / leave out, minimum score per
     # dimension, the share of flagged segments a file may have ("5%"), accepted findings.
     select: list[str] = field(default_factory=list)
@@ -93,6 +101,14 @@ class Settings:
                 component(dimension, name)  # ConfigError naming the known ones
         if self.lexicon not in ("auto", "none") and not Path(self.lexicon).expanduser().is_file():
             raise ConfigError(f"{self.lexicon}: lexicon file not found (or use 'auto' or 'none')")
+        if self.lm_engine not in LM_ENGINES:
+            raise ConfigError(f"lm_engine must be one of {', '.join(LM_ENGINES)}, not {self.lm_engine!r}")
+        if self.lm_compute not in LM_COMPUTE_TYPES:
+            raise ConfigError(f"lm_compute must be one of {', '.join(LM_COMPUTE_TYPES)}, not {self.lm_compute!r}")
+        if self.lm_engine == "torch" and self.lm_compute != "auto":
+            raise ConfigError("lm_compute applies to lm_engine = 'ctranslate2'; the torch engine uses dtype")
+        if self.threads is not None and self.threads < 1:
+            raise ConfigError(f"threads must be positive, not {self.threads}")
         if self.batch_size < 1:
             raise ConfigError(f"batch_size must be positive, not {self.batch_size}")
         for name in ("review_threshold", "fail_threshold"):
@@ -110,6 +126,8 @@ ENVIRONMENT = {
     "MTQA_LANGUAGETOOL_URL": "languagetool_url",
     "MTQA_CACHE_DIR": "cache_dir",
     "MTQA_DEVICE": "device",
+    "MTQA_LM_ENGINE": "lm_engine",
+    "MTQA_LM_COMPUTE": "lm_compute",
 }
 
 

@@ -10,6 +10,7 @@ Then `risk.RiskModel` combines the dimensions.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from mtqa.core.components import ComponentSpec, Scorer
@@ -24,7 +25,9 @@ from mtqa.core.documents import (
 from mtqa.core.errors import ConfigError
 from mtqa.core.risk import RiskModel
 from mtqa.core.signature import Signature
+from mtqa.models.threads import set_torch_threads
 from mtqa.scorers.registry import component
+from mtqa.text.normalise import issues_in_original, normalised_segments
 
 # Segments scored per round: big enough for length-sorted batching, small enough for progress.
 CHUNK_SIZE = 512
@@ -37,9 +40,9 @@ class Pipeline:
     def __init__(self, settings: Settings | None = None, risk_model: RiskModel | None = None):
         self.settings = (settings or Settings()).validate()
         if self.settings.threads:
-            import torch  # the scorers' models run on torch; its thread pool is process-wide
-
-            torch.set_num_threads(self.settings.threads)
+            # CTranslate2 takes `threads` when the LM loads; torch's pool is process-wide, and
+            # torch is set wherever it is imported (mtqa.models), not imported here for this.
+            set_torch_threads(self.settings.threads)
         self.specs: dict[str, ComponentSpec] = {
             dimension: component(dimension, name)
             for dimension, name in self.settings.components().items() if name != "none"}
@@ -49,19 +52,28 @@ class Pipeline:
         else:
             risk_model.check_features(self.specs)
         self.scorers: dict[str, Scorer] = {}
-        try:
-            for dimension, spec in self.specs.items():
-                self.scorers[dimension] = spec.build(self.settings)
-        except BaseException:
+        # Built side by side: loading the LM and Harper's dictionary release the GIL, so on
+        # two cores start-up takes about as long as the slower of the two, not their sum.
+        with ThreadPoolExecutor(max_workers=len(self.specs) or 1) as pool:
+            futures = {dimension: pool.submit(spec.build, self.settings) for dimension, spec in self.specs.items()}
+        failure: BaseException | None = None
+        for dimension, future in futures.items():  # in the configured order
+            try:
+                self.scorers[dimension] = future.result()
+            except BaseException as exc:  # noqa: BLE001 (re-raised below, after closing the others)
+                failure = failure or exc
+        if failure is not None:
             self.close()
-            raise
+            raise failure
         self.risk = risk_model.with_thresholds(self.settings.review_threshold,
                                                self.settings.fail_threshold)
         if self.risk.review_threshold > self.risk.fail_threshold:
             raise ConfigError("review_threshold must not exceed fail_threshold")
 
     def score_segments(self, segments: Sequence[Segment]) -> list[dict[str, DimensionResult]]:
-        """Every scorer's result for each segment (unscored segments get empty dicts)."""
+        """Every scorer's result for each segment (unscored segments get empty dicts). Scorers
+        see the text in NFC; findings point into the text as given (mtqa.text.normalise)."""
+        segments, mappings = normalised_segments(segments)
         out: list[dict[str, DimensionResult]] = [{} for _ in segments]
         languages = [s.language(self.settings.language) for s in segments]
         for dimension, scorer in self.scorers.items():
@@ -76,6 +88,9 @@ class Pipeline:
             spec = self.specs[dimension]
             for position, result in zip(positions, scorer.score(todo), strict=True):
                 spec.check_result(result)
+                if position in mappings:
+                    result = DimensionResult(result.score, result.raw, issues_in_original(result.issues,
+                                                                                          mappings[position]))
                 out[position][dimension] = result
         return out
 

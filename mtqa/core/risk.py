@@ -2,7 +2,10 @@
 
 The combination is a logistic model over standardised raw features, one per comparison mode
 (`reference`: a reference or an English source; `source`: a source in another language;
-`document`: neither). Its parameters live in a small versioned JSON file in the package
+`document`: neither; `l10n`: a source in another language and a target language the fluency
+model does not read, judged by what works in any language: checks, length against the
+source, drift where a lexicon or cross-lingual embedder covers the pair). Its parameters live
+in a small versioned JSON file in the package
 (`mtqa/data/risk_model.json`), refitted by `scripts/fit_risk.py`. A feature missing for a
 segment counts as the training mean, so it adds nothing either way. Each mode may carry its
 own review/fail thresholds (chosen on its own labelled data); the file's global thresholds
@@ -33,6 +36,9 @@ if TYPE_CHECKING:
 
 # Risk model per comparison mode (mtqa.text.language.comparison_mode).
 RISK_MODES = {"reference": "reference", "crosslingual": "source", "context": "document"}
+# The model for a source in another language when the fluency model abstained for the target
+# language (a German target of an English source): see `risk_mode`.
+LOCALISATION_MODE = "l10n"
 # A reason is given for a dimension whose share of what pushed the logit up is at least this.
 REASON_MIN_CONTRIBUTION = 0.35
 # ... and at least this much of the logit: a dimension that barely moved the risk is no reason.
@@ -166,7 +172,7 @@ class RiskModel:
         if not segment.scored and not issues:  # an untranslated unit may have check findings
             return SegmentResult(segment, scores, raw, issues, None, "skipped",
                                  [_skip_reason(segment)])
-        mode = RISK_MODES[comparison_mode(segment, language)]
+        mode = self.risk_mode(segment, dims, language)
         values = feature_values(dims)
         if segment.kind == "heading":
             values = {k: v for k, v in values.items() if k.split(".", 1)[0] in HEADING_DIMENSIONS}
@@ -180,6 +186,14 @@ class RiskModel:
                        "contributions": {k: round(v, 4) for k, v in parts.items()}}
         return SegmentResult(segment, scores, raw, issues, round(risk, 4), verdict, reasons)
 
+    def risk_mode(self, segment: Segment, dims: dict[str, DimensionResult], language: str) -> str:
+        """The model that judges `segment`: its comparison mode's, except that a source in
+        another language with a target the fluency model does not cover is judged by the
+        `l10n` model (when the file has one), fitted on the signals that work in any language."""
+        if LOCALISATION_MODE in self.models and is_localisation(segment, dims, language):
+            return LOCALISATION_MODE
+        return RISK_MODES[comparison_mode(segment, language)]
+
     def verdict(self, risk: float, issues: list[Issue], mode: str | None = None) -> Verdict:
         review_threshold, fail_threshold = self.thresholds(mode)
         if risk >= fail_threshold:
@@ -187,6 +201,15 @@ class RiskModel:
         if risk >= review_threshold or any(i.severity in REVIEW_SEVERITIES for i in issues):
             return "review"
         return "ok"
+
+
+def is_localisation(segment: Segment, dims: dict[str, DimensionResult], language: str) -> bool:
+    """A source in another language, and a target language the fluency model did not read
+    (it abstained, or is off and the target is not English): the `l10n` model's segments."""
+    if comparison_mode(segment, language) != "crosslingual":
+        return False
+    fluency = dims.get("fluency")
+    return "unsupported_language" in fluency.raw if fluency is not None else language != "en"
 
 
 def feature_values(dims: dict[str, DimensionResult]) -> dict[str, float]:

@@ -29,9 +29,11 @@ SegmentDims = dict[str, DimensionResult]
 
 def components_key(pipeline: Pipeline) -> str:
     """Short hash of everything in the pipeline that affects a dimension's numbers: each
-    scorer's class and signature (so `grammar = "auto"` that ran Harper is Harper)."""
+    scorer's class and signature (so `grammar = "auto"` that ran Harper is Harper), and the
+    features and rules its spec declares (a feature added to a scorer scores again)."""
     scorers = {dimension: {"class": f"{type(scorer).__module__}.{type(scorer).__qualname__}",
-                           **scorer.signature()}
+                           **scorer.signature(),
+                           "declared": sorted([*scorer.spec.raw_keys, *(r.id for r in scorer.spec.rules)])}
                for dimension, scorer in pipeline.scorers.items()}
     described = json.dumps({"mtqa": __version__, **scorers}, sort_keys=True, default=str)
     return hashlib.sha256(described.encode("utf-8")).hexdigest()[:12]
@@ -74,16 +76,17 @@ class ModelMemos:
     """
 
     def __init__(self, pipeline: Pipeline) -> None:
-        from mtqa.models.embeddings import get_embedder
-        from mtqa.models.lm import load_causal_lm
+        from mtqa.models.embeddings import embedder_for
+        from mtqa.models.lm import causal_lm_for
 
         s = pipeline.settings
         folder = Path(s.cache_dir).expanduser() / "eval"
-        lm = load_causal_lm(s.lm, s.cache_dir, s.dtype, s.device, s.batch_size)
-        embedder = get_embedder(s.embedder, s.device, s.batch_size)
+        lm = causal_lm_for(s)
+        embedder = embedder_for(s)
         self.models = {folder / f"lm-memo-{_short_hash(lm.signature())}.pkl": lm,
                        folder / f"embedder-memo-{_short_hash(embedder.signature())}.pkl": embedder}
         for path, model in self.models.items():
+            model.memo.resize(None)  # keep every score of the data set, to save them all
             if path.is_file():
                 model.remember(pickle.loads(path.read_bytes()))
 

@@ -29,15 +29,24 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mtqa.core.errors import ConfigError
-from mtqa.core.risk import BASE_RATE_FEATURES, FeatureWeight, LinearRiskModel, RiskModel, feature_values, logistic
+from mtqa.core.risk import (
+    BASE_RATE_FEATURES,
+    LOCALISATION_MODE,
+    FeatureWeight,
+    LinearRiskModel,
+    RiskModel,
+    feature_values,
+    logistic,
+)
 from mtqa.evaluation.datasets import Dataset
 from mtqa.evaluation.features import SegmentDims
 from mtqa.evaluation.mqm import is_major
+from mtqa.evaluation.views import MODE_OF_VIEW, mode_of
+from mtqa.scorers.checks.length import LENGTH_SPREAD
 
 if TYPE_CHECKING:
     from mtqa.evaluation import ScoredView
 
-MODE_OF_VIEW = {"mqm-source": "source", "mqm-document": "document", "demetr": "reference"}
 GROUP_NAME = {"mqm": "document", "demetr": "item", "blimp": "pair"}
 # Inputs of each mode's model: raw values a person can read as a reason (see docs/accuracy.md).
 FEATURES: dict[str, tuple[str, ...]] = {
@@ -54,6 +63,14 @@ FEATURES: dict[str, tuple[str, ...]] = {
         "drift.word_z", "drift.neighbour_z", "drift.centroid_z", "drift.max_word_excess_bits",
         "grammar.errors_per_10_words",
     ),
+    # Only what works in any target language, and what a person can check: length against
+    # the source, numbers, quotes, placeholders, untranslated text, the lexicon's coverage.
+    LOCALISATION_MODE: (
+        "checks.length_evidence", "checks.length_ratio_excess", "checks.numbers_missing",
+        "checks.numbers_extra", "checks.dates_differing", "checks.quote_marks_missing",
+        "checks.untranslated", "checks.placeholders_missing", "checks.placeholders_added",
+        "drift.lexical_coverage", "drift.cosine",
+    ),
     "reference": (
         "drift.lm_logprob_given_reference", "drift.cosine", "drift.chrf", "drift.ter",
         "drift.number_mismatches", "drift.names_missing", "drift.negation_mismatch",
@@ -66,7 +83,7 @@ MQM_PAIR_GAP = 0.5  # MQM points between two translations that count as a rankin
 # Share of the serious segments `review` should catch, per mode. Document mode sees no
 # source, so it cannot see most Major errors (mistranslations) at all: asked for 0.8 it
 # would flag four segments in five; 0.5 flags the sentences that read worst.
-REVIEW_RECALL = {"reference": 0.8, "source": 0.8, "document": 0.5}
+REVIEW_RECALL = {"reference": 0.8, "source": 0.8, "document": 0.5, LOCALISATION_MODE: 0.5}
 FAIL_FALSE_ALARM = 0.02
 
 
@@ -148,7 +165,8 @@ def fit_view(dataset: Dataset, view: ScoredView, positions: Sequence[int],
              names: Sequence[str]) -> LinearRiskModel:
     """The model of the view's mode over features `names`, fitted on the segments at
     `positions` (with its thresholds)."""
-    if MODE_OF_VIEW[view.name] == "reference":
+    mode = mode_of(view)
+    if mode == "reference":
         rows = sorted({view.rows[p] for p in positions})
         by_row = _pair_positions(view)
         better = [view.dims[by_row[r][0]] for r in rows]
@@ -167,19 +185,57 @@ def fit_view(dataset: Dataset, view: ScoredView, positions: Sequence[int],
         labels = np.array([is_major(row) for row in rows])
         # A base-rate feature (mtqa.core.risk) enters at the calibration step only, so it cannot
         # change the order of translations of one source.
-        prior = BASE_RATE_FEATURES.get(MODE_OF_VIEW[view.name])
+        prior = BASE_RATE_FEATURES.get(mode)
         ranked = [name for name in names if name != prior]
         model = fit_ranking(dims, _within_item_pairs(rows), labels, ranked, prior if prior in names else None)
+        if mode == LOCALISATION_MODE:
+            model = _with_declared_directions(model, dims, _within_item_pairs(rows), labels, ranked)
         scored = risks(model, dims)
-        review, fail = choose_thresholds(scored[labels], scored[~labels],
-                                         REVIEW_RECALL[MODE_OF_VIEW[view.name]])
-        if MODE_OF_VIEW[view.name] == "document":
+        review, fail = choose_thresholds(scored[labels], scored[~labels], REVIEW_RECALL[mode])
+        if mode == "document":
             # A short document has no context features: a segment the model knows nothing
             # about (every feature at its mean) must not be put up for review.
             no_evidence = round(logistic(model.bias) + 1e-4, 4)
             review, fail = max(review, no_evidence), max(fail, no_evidence)
+        elif mode == LOCALISATION_MODE:
+            # Verdicts rest on evidence a person can check: a translation that passes every
+            # check and whose length is within the normal range is not put up for review.
+            floor = round(model.risk(_evidence_boundary(names))[0] + 1e-4, 4)
+            review, fail = max(review, floor), max(fail, floor)
     model.review_threshold, model.fail_threshold = review, fail
     return model
+
+
+def _with_declared_directions(model: LinearRiskModel, dims: Sequence[SegmentDims], pairs: list[tuple[int, int]],
+                              labels: np.ndarray, names: list[str]) -> LinearRiskModel:
+    """The model refitted without the features whose weight contradicts their declared
+    direction (more missing numbers cannot make a translation better), until none does: each
+    weight then says what a person checking the feature expects. Dropped ones keep weight 0."""
+    from mtqa.core.components import features_of
+    from mtqa.scorers.registry import components
+
+    direction = {name: feature.direction for name, feature in features_of(components().values()).items()}
+    kept = list(names)
+    while True:
+        wrong = [name for name in kept if direction.get(name, 0) * model.features[name].weight > 0]
+        if not wrong or len(wrong) == len(kept):
+            break
+        kept = [name for name in kept if name not in wrong]
+        model = fit_ranking(dims, pairs, labels, kept)
+    for name in names:
+        if name not in model.features:
+            model.features[name] = FeatureWeight(0.0, 1.0, 0.0)
+    return model
+
+
+def _evidence_boundary(names: Sequence[str]) -> dict[str, float]:
+    """Feature values of the most doubtful translation the l10n model must let pass: no check
+    finding, and shorter than a typical translation by two spreads of correct ones (a long text
+    22% shorter; a short string must be far shorter, its evidence being shrunk); the other
+    features stay at their mean."""
+    values = {name: 0.0 for name in names if name.startswith("checks.")}
+    values["checks.length_evidence"] = -2 * LENGTH_SPREAD
+    return values
 
 
 def _within_item_pairs(rows: Sequence[dict]) -> list[tuple[int, int]]:
@@ -238,8 +294,9 @@ def held_out_views(dataset: Dataset, views: dict[str, ScoredView], folds: int,
         results = list(view.results)
         # each fold's segments get the model fitted without them
         for fold, (train, test) in enumerate(fold_splits(groups, folds)):
-            mode = MODE_OF_VIEW[name]
-            models = {**base.models, mode: fit_view(dataset, view, train, list(base.models[mode].features))}
+            mode = mode_of(view, language)
+            names = list(base.models[mode].features) if mode in base.models else _feature_names(mode)
+            models = {**base.models, mode: fit_view(dataset, view, train, names)}
             risk = RiskModel(base.version + f"+fold{fold}", models, base.review_threshold,
                              base.fail_threshold, base.meta)
             for p in test:
@@ -249,25 +306,32 @@ def held_out_views(dataset: Dataset, views: dict[str, ScoredView], folds: int,
     return out
 
 
-# The data each mode is fitted on: dataset kind and view.
+# The data each mode is fitted on: dataset (the key of `scored` in `fit_risk_model`) and view.
 TRAINING_VIEW = {"source": ("mqm", "mqm-source"), "document": ("mqm", "mqm-document"),
-                 "reference": ("demetr", "demetr")}
+                 "reference": ("demetr", "demetr"), LOCALISATION_MODE: ("mqm-l10n", "mqm-source")}
+
+
+def _feature_names(mode: str, drop: Sequence[str] = ()) -> list[str]:
+    base_rate = [BASE_RATE_FEATURES[mode]] if mode in BASE_RATE_FEATURES else []
+    return [name for name in (*FEATURES[mode], *base_rate) if name not in drop]
 
 
 def fit_risk_model(scored: dict[str, tuple[Dataset, dict[str, ScoredView]]], version: str,
-                   meta: dict | None = None, drop: Sequence[str] = ()) -> RiskModel:
+                   meta: dict | None = None, drop: Sequence[str] = (),
+                   modes: Sequence[str] | None = None) -> RiskModel:
     """Fit every mode on all of its data, over FEATURES less `drop`. `scored`: dataset
-    kind -> (dataset, its views). The global thresholds (for a mode without its own) are
+    (`TRAINING_VIEW`'s keys: "mqm", "demetr", "mqm-l10n") -> (dataset, its views); a mode
+    whose dataset is not given is left out. The global thresholds (for a mode without its own) are
     the document mode's."""
     models = {}
-    for mode, (kind, view_name) in TRAINING_VIEW.items():
-        dataset, views = scored[kind]
+    for mode, (key, view_name) in TRAINING_VIEW.items():
+        if key not in scored or modes is not None and mode not in modes:
+            continue
+        dataset, views = scored[key]
         view = views[view_name]
-        base_rate = [BASE_RATE_FEATURES[mode]] if mode in BASE_RATE_FEATURES else []
-        names = [name for name in (*FEATURES[mode], *base_rate) if name not in drop]
-        models[mode] = fit_view(dataset, view, range(len(view.segments)), names)
-    document = models["document"]
-    return RiskModel(version, models, document.review_threshold, document.fail_threshold, meta or {})
+        models[mode] = fit_view(dataset, view, range(len(view.segments)), _feature_names(mode, drop))
+    thresholds = models.get("document") or next(iter(models.values()))
+    return RiskModel(version, models, thresholds.review_threshold, thresholds.fail_threshold, meta or {})
 
 
 def model_to_dict(model: RiskModel) -> dict:

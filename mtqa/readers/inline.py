@@ -32,6 +32,7 @@ class InlineTag:
     id: str
     kind: str
     offset: int
+    end: int | None = None  # markup written in the text: where it ends (inline elements take no room)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -44,11 +45,13 @@ class InlineTag:
         return f"<{self.tag}{ident}{'/' if self.kind == 'standalone' else ''}>"
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return {key: value for key, value in asdict(self).items() if key != "end" or value is not None}
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> InlineTag:
-        return cls(str(data["tag"]), str(data["id"]), str(data["kind"]), int(data["offset"]))  # type: ignore[arg-type]
+        end = data.get("end")
+        return cls(str(data["tag"]), str(data["id"]), str(data["kind"]), int(data["offset"]),  # type: ignore[arg-type]
+                   None if end is None else int(end))  # type: ignore[arg-type]
 
 
 def _tag_id(element: Element) -> str:

@@ -5,12 +5,22 @@ The target language comes from the header's `Language:`; the source language fro
 and marked `meta["fuzzy"]`; obsolete (`#~`) entries are left out; entries with an empty
 msgstr are untranslated (see mtqa.readers.translation). Translator (`# `) and extracted
 (`#.`) comments go to `meta["notes"]`, except mtqa's own `# mtqa: review ...` comments.
+
+Plural entries: `msgstr[0]` is compared with `msgid` and the other forms with `msgid_plural`;
+in a language with one form (`nplurals=1`) that form serves every count, so it is compared
+with `msgid_plural`. `meta["plural"]` records the form, both msgids, and whether the header's
+`Plural-Forms` expression selects the form for a single count only (the form for n = 1 may
+spell the number out instead of printing it, as `msgfmt --check-format` allows), and how many
+forms the entry has against the header's `nplurals` (checks/plural-forms reports a mismatch). A `.pot`
+file, or one whose every msgstr is empty, is a template (`Document.meta["template"]`).
 """
 
 from __future__ import annotations
 
+import gettext
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from mtqa.core.documents import Document
 from mtqa.core.errors import InputError
@@ -172,22 +182,42 @@ def read_po_file(path: str) -> PoFile:
     return parse_po(path, *decode_po(data, path))
 
 
+_PLURAL = re.compile(r"plural\s*=\s*([^;]+)")
+# Counts tried when telling which plural forms serve a single count.
+_COUNTS = range(0, 1001)
+
+
+@lru_cache(maxsize=64)
+def single_count_forms(plural_forms: str) -> frozenset[int]:
+    """Forms that the `Plural-Forms` header's expression selects for exactly one count in
+    0..1000 (e.g. form 0 of `plural=(n != 1)`, forms 0-2 of Arabic's); empty when the
+    expression cannot be read."""
+    match = _PLURAL.search(plural_forms)
+    if match is None:
+        return frozenset()
+    try:
+        select = gettext.c2py(match.group(1).strip())
+        counts: dict[int, int] = {}
+        for n in _COUNTS:
+            form = select(n)
+            counts[form] = counts.get(form, 0) + 1
+    except (ValueError, SyntaxError, ZeroDivisionError, RecursionError):
+        return frozenset()
+    return frozenset(form for form, times in counts.items() if times == 1)
+
+
 def _units(po: PoFile) -> list[TranslationUnit]:
-    match = _NPLURALS.search(po.header.get("plural-forms", ""))
+    plural_forms = po.header.get("plural-forms", "")
+    match = _NPLURALS.search(plural_forms)
     nplurals = int(match.group(1)) if match else None
+    single = single_count_forms(plural_forms)
     units = []
     for position, entry in enumerate(po.entries):
         if not entry.msgid and entry.msgctxt is None:
             continue  # the header
-        if entry.msgid_plural is not None and nplurals and len(entry.msgstr) not in (1, nplurals) and any(
-            entry.msgstr.values()
-        ):
-            raise InputError(
-                f"{po.name}:{entry.first_line + 1}: plural entry has {len(entry.msgstr)} msgstr forms, "
-                f"but the header's Plural-Forms says nplurals={nplurals}"
-            )
         for form in sorted(entry.msgstr):
-            source = entry.msgid if form == 0 or entry.msgid_plural is None else entry.msgid_plural
+            one_form = nplurals == 1 or len(entry.msgstr) == 1
+            source = entry.msgid if entry.msgid_plural is None or form == 0 and not one_form else entry.msgid_plural
             line = entry.msgstr_line[form]
             readable_msgid = entry.msgid.replace("\n", "\\n")
             entry_id = f"{entry.msgctxt}|{readable_msgid}" if entry.msgctxt else readable_msgid
@@ -197,6 +227,10 @@ def _units(po: PoFile) -> list[TranslationUnit]:
                              references=list(entry.references))
             if entry.msgctxt is not None:
                 unit.meta["context"] = entry.msgctxt
+            if entry.msgid_plural is not None:
+                unit.meta["plural"] = {"form": form, "msgid": entry.msgid, "msgid_plural": entry.msgid_plural,
+                                       "single_count": form in single and not one_form, "forms": len(entry.msgstr),
+                                       "nplurals": nplurals}
             units.append(unit)
     return units
 
@@ -211,8 +245,11 @@ class PoReader(Reader):
         return self.document(parse_po(name, text))
 
     def document(self, po: PoFile) -> Document:
-        return build_document(po.name, self.format, _units(po), po.header.get("x-source-language"),
-                              po.header.get("language") or None)
+        units = _units(po)
+        template = po.name.lower().endswith(".pot") or not any((u.target or "").strip() for u in units)
+        # msgids are in English unless the header says otherwise (the gettext convention).
+        return build_document(po.name, self.format, units, po.header.get("x-source-language") or "en",
+                              po.header.get("language") or None, template=template)
 
 
 register_reader([".po", ".pot"], PoReader())

@@ -1,7 +1,9 @@
 """XLIFF 1.2 (also 1.1, and Trados/Phrase variants .sdlxliff/.mxliff) and XLIFF 2.0/2.1.
 
 One segment per `<trans-unit>` (1.x; per `<mrk mtype="seg">` when a `<seg-source>` splits
-the unit) or per `<segment>` (2.x). Units marked translate="no" are left out. Notes written
+the unit) or per `<segment>` (2.x). Units marked translate="no" are left out. A file without
+any `<target>` is a template (`Document.meta["template"]`): its untranslated units are not
+reported. Notes written
 by mtqa itself (from="mtqa" / category="mtqa", see mtqa.annotate) are not read as notes.
 """
 
@@ -149,8 +151,10 @@ class XliffReader(Reader):
         return self.document(parse_xliff(XmlSource(name, text, "utf-8")))
 
     def document(self, parsed: XliffFile) -> Document:
+        # A file without any <target> is a template to translate: its empty units are no finding.
+        template = all(unit.target is None for unit in parsed.units)
         return build_document(parsed.source.name, self.format, parsed.units, parsed.source_lang,
-                              parsed.target_lang, xliff_version=parsed.root.get("version"))
+                              parsed.target_lang, xliff_version=parsed.root.get("version"), template=template)
 
 
 register_reader([".xlf", ".xliff", ".sdlxliff", ".mxliff"], XliffReader())

@@ -9,6 +9,12 @@ Three modes, chosen per segment by what there is to compare with:
   dictionary translation in the target (`mtqa.text.lexicon`; built in for Chinese to English),
   and cosine in a cross-lingual embedder when one is configured (it then gives the score);
   with neither, no score (the checks scorer still compares numbers and names).
+Language coverage, per mode: chrF, TER and numbers work in any language; the default sentence
+embedder (MiniLM) and causal LM read English, so against a reference in another language only
+chrF, TER and numbers count (cosine, the LM, names and negations are left out), and context
+mode abstains for a target language they do not read (`unsupported_language`). Configured
+models (a path or a hub name) are trusted with any language.
+
 - "context": neither. How well the sentence fits its document: embedding similarity to its
   neighbours and to the rest of the document, as z-scores within the document, so a sentence
   that does not fit stands out whatever the document's topic; and content words the causal
@@ -28,6 +34,7 @@ from mtqa.core.components import ComponentSpec, Feature, Rule, Scorer
 from mtqa.core.config import Settings
 from mtqa.core.documents import DimensionResult, Document, Issue, Segment
 from mtqa.core.risk import logistic
+from mtqa.models.memo import Memo
 from mtqa.text.language import comparison_mode, primary, source_language
 from mtqa.text.lexicon import Coverage, Lexicon, describe, lexicon_for
 from mtqa.text.names import missing_names
@@ -65,6 +72,8 @@ IMPLAUSIBLE_BITS = 0.0
 IMPLAUSIBLE_REPORTED = 2
 # Sentences before the scored one that the LM reads as context.
 LM_CONTEXT_SENTENCES = 2
+# Documents whose sentence fits are kept (bounded, so a long batch run's memory stays flat).
+DOCUMENT_FITS_KEPT = 256
 
 
 def words(text: str) -> list[tuple[str, int, int]]:
@@ -138,45 +147,57 @@ class DriftScorer(Scorer):
         # Always one reference; sacrebleu only records that on first use, and the signature
         # is needed before any scoring (mtqa batch keys its result store with it).
         self.chrf.num_refs = self.ter.num_refs = 1
-        self._fits: dict[tuple[str, str], dict[int, SentenceFit]] = {}
+        # A document's sentences are scored together (one chunk), so a few hundred suffice.
+        self._fits: Memo[tuple[str, str], dict[int, SentenceFit]] = Memo(DOCUMENT_FITS_KEPT)
 
     @property
     def embedder(self) -> SentenceEmbedder:
-        from mtqa.models.embeddings import get_embedder
+        from mtqa.models.embeddings import embedder_for
 
-        s = self.settings
-        return get_embedder(s.embedder, s.device, s.batch_size)
+        return embedder_for(self.settings)
 
     @property
     def lm(self) -> CausalLM:
-        from mtqa.models.lm import load_causal_lm
+        from mtqa.models.lm import causal_lm_for
 
-        s = self.settings
-        return load_causal_lm(s.lm, s.cache_dir, s.dtype, s.device, s.batch_size)
+        return causal_lm_for(self.settings)
 
     @property
     def crosslingual(self) -> SentenceEmbedder | None:
         s = self.settings
         if not s.crosslingual_embedder:
             return None
-        from mtqa.models.embeddings import get_embedder
+        from mtqa.models.embeddings import embedder_for
 
-        return get_embedder(s.crosslingual_embedder, s.device, s.batch_size)
+        return embedder_for(s, s.crosslingual_embedder)
+
+    def reads(self, language: str) -> bool:
+        """Whether the sentence embedder and the causal LM read `language` (the default models
+        read English; configured ones are trusted with any language)."""
+        from mtqa.models.sources import EMBEDDER_ALIASES, LM_ALIASES
+
+        english_only = self.settings.embedder in EMBEDDER_ALIASES or self.settings.lm in LM_ALIASES
+        return language == "en" or not english_only
 
     def score(self, segments: Sequence[Segment]) -> list[DimensionResult]:
         results: list[DimensionResult | None] = [None] * len(segments)
         by_mode: dict[str, list[int]] = {}
         for i, segment in enumerate(segments):
-            if segment.scored:
-                mode = comparison_mode(segment, segment.language(self.settings.language))
-                by_mode.setdefault(mode, []).append(i)
-            else:
+            language = segment.language(self.settings.language)
+            mode = comparison_mode(segment, language) if segment.scored else None
+            if mode is None:
                 results[i] = DimensionResult(None)
+            elif mode == "reference" and not self.reads(language):
+                by_mode.setdefault("reference-any-language", []).append(i)
+            elif mode == "context" and not self.reads(language):
+                results[i] = DimensionResult(None, {"unsupported_language": language, "mode": mode})
+            else:
+                by_mode.setdefault(mode, []).append(i)
         handlers = {"reference": self._against_reference, "crosslingual": self._crosslingual_source,
-                    "context": self._in_context}  # fmt: skip
+                    "context": self._in_context, "reference-any-language": self._against_reference_text}
         for mode, indices in by_mode.items():
             for i, result in zip(indices, handlers[mode]([segments[i] for i in indices])):
-                result.raw["mode"] = mode
+                result.raw["mode"] = mode.removesuffix("-any-language")
                 results[i] = result
         return [r if r is not None else DimensionResult(None) for r in results]
 
@@ -235,6 +256,23 @@ class DriftScorer(Scorer):
                        for word, start, end in unsupported_words(target, comparison)[:3]]
         return DimensionResult(score, raw, issues)
 
+    def _against_reference_text(self, segments: Sequence[Segment]) -> list[DimensionResult]:
+        """Reference mode in a language the models do not read: chrF, TER and numbers only."""
+        results = []
+        for segment in segments:
+            comparison = segment.reference or segment.source or ""
+            chrf = self.chrf.sentence_score(segment.text, [comparison]).score
+            ter = self.ter.sentence_score(segment.text, [comparison]).score
+            extra, missing = number_differences(segment.text, comparison)
+            raw: dict[str, Any] = {"chrf": round(chrf, 2), "ter": round(ter, 2),
+                                   "number_mismatches": len(extra) + len(missing),
+                                   "against": "reference" if segment.reference else "source"}
+            weight = WEIGHTS["chrf"] + WEIGHTS["ter"]
+            similarity = (WEIGHTS["chrf"] * chrf / 100 + WEIGHTS["ter"] * (1 - min(ter, 100.0) / 100)) / weight
+            penalty = PENALTIES["number"] * min(raw["number_mismatches"], 2)
+            results.append(DimensionResult(min(1.0, max(0.0, similarity - penalty)), raw))
+        return results
+
     # --- cross-lingual mode --------------------------------------------------------------
 
     def _crosslingual_source(self, segments: Sequence[Segment]) -> list[DimensionResult]:
@@ -284,10 +322,11 @@ class DriftScorer(Scorer):
     def _document_fit(self, document: Document) -> dict[int, SentenceFit]:
         """How each sentence of `document` fits the rest (computed once per document)."""
         key = (document.path, document.content_hash)
-        if key not in self._fits:
+        fits = self._fits.get_recent(key)
+        if fits is None:
             sentences = [s for s in document.segments if s.scored and s.kind == "sentence"]
-            self._fits[key] = self._fit_sentences(sentences) if len(sentences) >= 4 else {}
-        return self._fits[key]
+            fits = self._fits[key] = self._fit_sentences(sentences) if len(sentences) >= 4 else {}
+        return fits
 
     def _fit_sentences(self, sentences: list[Segment]) -> dict[int, SentenceFit]:
         import numpy as np

@@ -89,12 +89,11 @@ class LMFluencyScorer(Scorer):
     dimension = "fluency"
 
     def __init__(self, settings: Settings) -> None:
-        from mtqa.models.lm import load_causal_lm
+        from mtqa.models.lm import causal_lm_for
 
         self.settings = settings
         self.language = settings.language.split("-")[0].lower()
-        self.lm = load_causal_lm(settings.lm, settings.cache_dir, settings.dtype,
-                                 settings.device, settings.batch_size)  # fmt: skip
+        self.lm = causal_lm_for(settings)
 
     @property
     def languages(self) -> frozenset[str] | None:

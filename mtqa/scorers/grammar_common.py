@@ -1,7 +1,8 @@
 """What every grammar backend shares: findings, the proper-noun filter, and the score.
 
 A backend (Harper, LanguageTool) only turns a text into `BackendMatch`es; `GrammarScorer` drops
-the ones that are names rather than errors, turns the rest into `Issue`s and scores them.
+the ones that are names rather than errors and those inside an abbreviation ("a.m." is no
+article, "e.g." no misspelling), turns the rest into `Issue`s and scores them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any, ClassVar
 from mtqa.core.components import Feature, Rule, Scorer
 from mtqa.core.config import Settings
 from mtqa.core.documents import DimensionResult, Issue, Segment
+from mtqa.text.segmenter import abbreviation_spans
 
 DIMENSION = "grammar"
 # score = exp(-SCORE_DECAY * errors per 10 words), with sentences under 10 words counted as 10
@@ -123,20 +125,30 @@ class GrammarScorer(Scorer):
         self.names = NameFilter(settings.allow_words, capitals_mark_names=is_english(settings.language))
         self._lock = threading.Lock()
 
+    def names_in(self, language: str) -> NameFilter:
+        """The name filter for a target language: only English capitalises names alone."""
+        if is_english(language) == self.names.capitals_mark_names:
+            return self.names
+        return NameFilter(self.settings.allow_words, capitals_mark_names=is_english(language))
+
     @abstractmethod
-    def _check(self, text: str) -> list[BackendMatch]: ...
+    def _check(self, text: str, language: str) -> list[BackendMatch]:
+        """The backend's matches in `text`, written in `language` (ISO 639-1)."""
 
     def _backend_signature(self) -> dict[str, Any]:
         return {}
 
     def score(self, segments: Sequence[Segment]) -> list[DimensionResult]:
-        return [self._score_text(segment.text) if segment.scored else DimensionResult(None)
-                for segment in segments]
+        return [self._score_text(segment.text, segment.language(self.settings.language)) if segment.scored
+                else DimensionResult(None) for segment in segments]
 
-    def _score_text(self, text: str) -> DimensionResult:
+    def _score_text(self, text: str, language: str) -> DimensionResult:
         with self._lock:
-            findings = self._check(text)
-        kept = sorted((f for f in findings if not self.names.is_name(text, f)),
+            findings = self._check(text, language)
+        abbreviations = abbreviation_spans(text)
+        names = self.names_in(language)
+        kept = sorted((f for f in findings if not names.is_name(text, f)
+                       and not any(start <= f.start and f.end <= end for start, end in abbreviations)),
                       key=lambda f: (f.start, f.end))
         score, per_10_words = grammar_score(len(kept), count_words(text))
         raw = {

@@ -81,7 +81,7 @@ class HarperGrammarScorer(GrammarScorer):
         config = self.linter.get_default_lint_config()
         self.linter.set_lint_config({**config, **dict.fromkeys(NOISY_RULES, False)})
 
-    def _check(self, text: str) -> list[BackendMatch]:
+    def _check(self, text: str, language: str) -> list[BackendMatch]:
         # Segments are plain text: Markdown parsing would eat `*`, `#` and `[..](..)`.
         import harper
 

@@ -4,6 +4,11 @@ With `languagetool_url` set, mtqa talks to that server. Otherwise it starts a lo
 once per run from an installed LanguageTool (the folder holding `languagetool-server.jar`,
 named by `LTP_JAR_DIR_PATH`, or one that language-tool-python downloaded under `LTP_PATH`)
 and stops it in `close()`. mtqa never downloads LanguageTool itself.
+
+Each segment is checked in its own target language (the file's, else the `language` setting):
+the scorer covers the languages the server lists (`GET /v2/languages`), and abstains elsewhere.
+For the `language` setting's language its variant is used (en-US); otherwise the file's tag
+when the server knows it (pt-BR, de-CH), else the bare language (de, fr).
 """
 
 from __future__ import annotations
@@ -76,6 +81,19 @@ def server_version(url: str, language: str, timeout: float = PROBE_TIMEOUT_S) ->
     except (requests.RequestException, ValueError) as exc:
         raise ModelError(f"LanguageTool server {url} does not answer: {one_line(exc)}") from None
     return str(answer.get("software", {}).get("version", "unknown"))
+
+
+def server_languages(url: str, timeout: float = PROBE_TIMEOUT_S) -> frozenset[str]:
+    """The language codes (`de`, `de-DE`, ...) the server checks (`GET /v2/languages`)."""
+    import requests
+
+    try:
+        response = requests.get(api_root(url) + "languages", timeout=timeout)
+        response.raise_for_status()
+        listed = response.json()
+        return frozenset(code for entry in listed for code in (entry["code"], entry["longCode"]))
+    except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"LanguageTool server {url} does not list its languages: {one_line(exc)}") from None
 
 
 def find_local_jar() -> Path | None:
@@ -162,9 +180,6 @@ class LanguageToolGrammarScorer(GrammarScorer):
     rule = backend_rule("languagetool", "LanguageTool")
 
     def __init__(self, settings: Settings) -> None:
-        import language_tool_python
-        from language_tool_python.exceptions import LanguageToolError
-
         super().__init__(settings)
         self.local: LocalServer | None = None
         if settings.languagetool_url:
@@ -176,20 +191,47 @@ class LanguageToolGrammarScorer(GrammarScorer):
                 raise ModelError(f"LanguageTool is not available here: {HOW_TO_PROVIDE}")
             self.local = LocalServer(jar, settings.language)
             url, self.server_version = self.local.url, self.local.version
-        try:
-            # As a "remote" server the library never starts or downloads anything itself.
-            self.tool = language_tool_python.LanguageTool(settings.language, remote_server=server_root(url))
-        except (LanguageToolError, ValueError) as exc:
-            self.close()
-            raise ModelError(f"LanguageTool server {url}: {one_line(exc)}") from None
-        self.tool.disabled_rules = set(NOISY_RULES)
         self.url = url
+        try:
+            self.server_languages = server_languages(url)
+        except ModelError:
+            self.close()
+            raise
+        self.tools: dict[str, Any] = {}
+        self._tool(settings.language)  # the configured language must be one the server checks
 
-    def _check(self, text: str) -> list[BackendMatch]:
+    @property
+    def languages(self) -> frozenset[str] | None:
+        """The languages the server checks (primary subtags)."""
+        return frozenset(code.split("-")[0].lower() for code in self.server_languages)
+
+    def _code(self, language: str) -> str:
+        """The server's code for a target language (see the module docstring)."""
+        if language == self.settings.language.split("-")[0].lower():
+            return self.settings.language
+        return language if language in self.server_languages else next(
+            (code for code in sorted(self.server_languages) if code.lower().startswith(language + "-")), language)
+
+    def _tool(self, code: str) -> Any:
+        import language_tool_python
+        from language_tool_python.exceptions import LanguageToolError
+
+        if code not in self.tools:
+            try:
+                # As a "remote" server the library never starts or downloads anything itself.
+                tool = language_tool_python.LanguageTool(code, remote_server=server_root(self.url))
+            except (LanguageToolError, ValueError) as exc:
+                self.close()
+                raise ModelError(f"LanguageTool server {self.url}: {one_line(exc)}") from None
+            tool.disabled_rules = set(NOISY_RULES)
+            self.tools[code] = tool
+        return self.tools[code]
+
+    def _check(self, text: str, language: str) -> list[BackendMatch]:
         from language_tool_python.exceptions import LanguageToolError
 
         try:
-            matches = self.tool.check(text)
+            matches = self._tool(self._code(language)).check(text)
         except LanguageToolError as exc:
             raise ModelError(f"LanguageTool server {self.url}: {one_line(exc)}") from None
         # match.offset is already a Python index (the library corrects for characters beyond
@@ -218,5 +260,6 @@ class LanguageToolGrammarScorer(GrammarScorer):
 
 
 SPEC = ComponentSpec("grammar", "languagetool", LanguageToolGrammarScorer,
-                     "LanguageTool, a server or a local install (30+ languages)", features=FEATURES,
+                     "LanguageTool, a server or a local install: each target language the server checks (30+)",
+                     features=FEATURES,
                      rules=(LanguageToolGrammarScorer.rule,))

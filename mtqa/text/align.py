@@ -32,7 +32,7 @@ import numpy as np
 from mtqa.core.config import Settings
 from mtqa.core.documents import Document, Segment
 from mtqa.core.errors import InputError
-from mtqa.models.embeddings import SentenceEmbedder, get_embedder
+from mtqa.models.embeddings import SentenceEmbedder, embedder_for
 from mtqa.readers import read_path
 from mtqa.text.language import (
     LANGUAGE_OF_SCRIPT,
@@ -169,7 +169,7 @@ def choose_dissimilarity(settings: Settings, sources: Sequence[str], targets: Se
         if lexicon is not None:
             return lexicon_dissimilarity(lexicon), f"length+anchors+lexicon:{lexicon.name}"
         return anchor_dissimilarity, "length+anchors"
-    embedder = get_embedder(name, settings.device, settings.batch_size)
+    embedder = embedder_for(settings, name)
     return embedding_dissimilarity(embedder, spans(sources) + spans(targets)), f"embeddings:{name}"
 
 

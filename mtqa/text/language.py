@@ -37,6 +37,20 @@ def looks_english(text: str) -> bool:
     return english_share(text) >= ENGLISH_SHARE
 
 
+# The script a language is written in, where that is not the Latin alphabet.
+LANGUAGE_SCRIPTS = {
+    "zh": "han", "ja": "kana", "ko": "hangul", "ru": "cyrillic", "uk": "cyrillic", "bg": "cyrillic",
+    "sr": "cyrillic", "mk": "cyrillic", "be": "cyrillic", "kk": "cyrillic", "el": "greek", "ar": "arabic",
+    "fa": "arabic", "ur": "arabic", "he": "hebrew", "hi": "devanagari", "mr": "devanagari", "ne": "devanagari",
+    "th": "thai", "ka": "georgian", "hy": "armenian", "bn": "bengali", "ta": "tamil", "te": "telugu",
+}
+
+
+def script_of_language(language: str | None) -> str | None:
+    """The script a language (ISO 639-1) is written in, None when unknown."""
+    return LANGUAGE_SCRIPTS.get(language, "latin") if language else None
+
+
 # Languages told apart by script alone, for a source whose file declares none.
 LANGUAGE_OF_SCRIPT = {"han": "zh", "kana": "ja", "hangul": "ko"}
 
@@ -85,3 +99,84 @@ def comparison_mode(segment: Segment, target_language: str) -> str:
     if segment.source:
         return "reference" if source_language(segment) == target_language else "crosslingual"
     return "context"
+
+
+# What language identification sets aside: markup tags, URLs, e-mail addresses, digits.
+_NOT_PROSE = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|\b(?:https?://|www\.)\S+|\S+@\S+\.\w+"
+                        r"|\d[0-9A-Za-z.,:/%-]*")
+
+
+def _is_code_or_name(word: str, other: str | None, position: int) -> bool:
+    """Acronyms and codes (URL, IPv4, iPhone), and capitalised words the other text also has
+    that do not start the text (Django, Lyon): the same in every language."""
+    if len(word) > 1 and (word.isupper() or any(c.isupper() for c in word[1:])):
+        return True
+    return bool(other) and word[0].isupper() and position > 0 and re.search(
+        rf"(?<!\w){re.escape(word)}(?!\w)", other or "") is not None
+
+
+_MARKUP = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
+_DOTTED = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}")
+
+
+def without_code(text: str) -> str:
+    """`text` with its placeholders (as `detect_syntaxes` finds them) and markup tags blanked
+    out, offsets kept: what a reader of the formatted string sees of it."""
+    from mtqa.text.placeholders import detect_syntaxes, placeholders_in
+
+    if not any(c in text for c in "%{$<"):
+        return text
+    for p in reversed(placeholders_in(text, detect_syntaxes(text), conservative=True)):
+        text = text[:p.start] + " " * (p.end - p.start) + text[p.end:]
+    return _MARKUP.sub(lambda m: " " * len(m.group()), text)
+
+
+def prose_words(text: str, other: str | None = None) -> list[str]:
+    """The words of `text` that say which language it is in: placeholders, markup, URLs,
+    e-mail addresses, numbers, abbreviations (a.m.), codes and names (see `_is_code_or_name`)
+    set aside."""
+    text = _DOTTED.sub(lambda m: " " * len(m.group()), _NOT_PROSE.sub(lambda m: " " * len(m.group()),
+                                                                      without_code(text)))
+    return [m.group() for m in _WORDS.finditer(text) if not _is_code_or_name(m.group(), other, m.start())]
+
+
+@lru_cache(maxsize=1)
+def _identifier():  # type: ignore[no-untyped-def]
+    # py3langid (a maintained langid.py, 97 languages, its 4 MB model in the wheel): on short UI
+    # strings it beat lingua-language-detector (96 MB) and wordfreq's English share (README,
+    # "Untranslated text", for the measurement).
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+
+
+# Codes of the identifier's languages that differ from ISO 639-1 primary subtags.
+_IDENTIFIER_CODES = {"nb": "no", "nn": "no"}
+
+
+def language_probability(words: list[str], language: str, versus: str) -> float | None:
+    """Probability that `words` are in `language` rather than in `versus` (ISO 639-1), by
+    py3langid restricted to the two; None when it does not know either language."""
+    identifier = _identifier()
+    a, b = (_IDENTIFIER_CODES.get(code, code) for code in (language, versus))
+    if a == b or a not in identifier.labels or b not in identifier.labels or not words:
+        return None
+    ranked = dict(identifier.rank(" ".join(words)))
+    total = ranked[a] + ranked[b]
+    return ranked[a] / total if total > 0 else None
+
+
+def word_zipf(word: str, language: str) -> float:
+    """The word's frequency in `language` on wordfreq's Zipf scale (log10 per billion words);
+    0 where wordfreq has no list for the language (or lacks its tokenizer, MeCab)."""
+    from wordfreq import zipf_frequency
+
+    try:
+        return zipf_frequency(word.lower(), language)
+    except (LookupError, ValueError, ImportError):
+        return 0.0
+
+
+def more_frequent_in(word: str, language: str, than: str) -> float:
+    """How much more frequent (Zipf units, log10) `word` is in `language` than in `than`."""
+    return word_zipf(word, language) - word_zipf(word, than)

@@ -1,7 +1,8 @@
 """Numbers and dates as they are written in the languages most often translated.
 
-`numbers_in` reads digits locale-aware (`1,000.5` = `1.000,5`), scaled by a multiplier word
-(`$200m`, `315.1亿`); `_word_numbers` reads small numbers written as words and Chinese
+`numbers_in` reads digits locale-aware (`1,000.5` = `1.000,5` = `1 000,5`, thousands grouped
+by a comma, full stop, apostrophe, space, no-break space or narrow no-break space), scaled by
+a multiplier word (`$200m`, `315.1亿`); `_word_numbers` reads small numbers written as words and Chinese
 numerals; `dates_in` reads dates with a year in ISO, numeric, CJK and written-month forms.
 `number_differences` and `date_differences` compare a target with its source or reference.
 """
@@ -23,8 +24,12 @@ _MULTIPLIERS = {
     "milliards": 1e9, "miliardi": 1e9, "miljard": 1e9, "billionen": 1e12,
 }
 _UNITS = "|".join(sorted(map(re.escape, _MULTIPLIERS), key=len, reverse=True))
+# Characters that group thousands: besides , . and ' (Swiss), the spaces that French, Czech,
+# Polish, Russian... write between groups: space, no-break space, narrow no-break space,
+# thin space, figure space.
+_GROUP_SPACES = " \u00a0\u202f\u2009\u2007"
 _NUMBER = re.compile(
-    r"(?<![A-Za-z0-9.,])(?P<digits>\d{1,3}(?:[,.\u00a0\u202f']\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
+    rf"(?<![A-Za-z0-9.,])(?P<digits>\d{{1,3}}(?:[,.'’{_GROUP_SPACES}]\d{{3}}(?!\d))+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
     rf"(?:\s?(?P<unit>{_UNITS})\.?(?![a-zà-ÿ]))?",
     re.IGNORECASE,
 )
@@ -36,9 +41,13 @@ _NUMBER_WORDS = {
     "七": 7, "八": 8, "九": 9, "十": 10, "百": 100,
     **{ordinal: number for number, ordinal in enumerate(
         "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split(), 1)},
-    # Month names: "2月10日" is "February 10".
+    # Month names and their abbreviations: "2月10日" is "February 10", "10月" "Oct.".
     **{month: number for number, month in enumerate(
         "january february march april may june july august september october november december".split(), 1)},
+    **{month: number for number, month in enumerate("jan feb mar apr _ jun jul aug sep oct nov dec".split(), 1)},
+    "sept": 9,
+    # Times of day a translation writes as the hour: "midnight" -> "0時", "noon" -> "12時".
+    "midnight": 0, "noon": 12,
 }
 
 
@@ -48,7 +57,7 @@ def _digits_value(digits: str) -> float:
     With two kinds of separator, or a last group not of three digits, the last separator is
     the decimal mark; a lone '.' is a decimal point; otherwise separators group thousands.
     """
-    compact = re.sub(r"[\u00a0\u202f']", "", digits)
+    compact = re.sub(rf"['’{_GROUP_SPACES}]", "", digits)
     separators = re.findall(r"[.,]", compact)
     if not separators:
         return float(compact)
@@ -62,9 +71,14 @@ def _digits_value(digits: str) -> float:
 
 @dataclass(frozen=True)
 class NumberMention:
+    """A number at `start:end`. `parts`: for digits grouped by plain spaces ("5 100"), the
+    values of the groups read as separate numbers ("chapter 5, 100 years"), which the
+    comparison accepts when the grouped value has no match."""
+
     value: float
     start: int
     end: int
+    parts: tuple[float, ...] = ()
 
 
 def numbers_in(text: str) -> list[NumberMention]:
@@ -75,8 +89,10 @@ def numbers_in(text: str) -> list[NumberMention]:
         unit = (match["unit"] or "").lower()
         if unit:
             value *= _MULTIPLIERS[unit]
+        groups = match["digits"].split(" ")
+        parts = tuple(_digits_value(g) for g in groups) if len(groups) > 1 and not unit else ()
         # Nine significant digits: 315.1亿 and 31.51 billion are the same number in floating point too.
-        mentions.append(NumberMention(float(f"{value:.9g}"), match.start(), match.end()))
+        mentions.append(NumberMention(float(f"{value:.9g}"), match.start(), match.end(), parts))
     return mentions
 
 
@@ -187,6 +203,27 @@ def _outside_dates(numbers: list[NumberMention], text: str) -> list[NumberMentio
     return [n for n in numbers if not any(d.start <= n.start < d.end for d in dates)]
 
 
+def _unmatched(mentions: list[NumberMention], others: list[NumberMention]) -> list[NumberMention]:
+    """Mentions with no counterpart of the same value among `others` (each used once); one
+    grouped by plain spaces also matches when each of its groups does."""
+    available = Counter(n.value for n in others)
+    for n in others:
+        available.update(n.parts)
+    left = []
+    for mention in mentions:
+        if available[mention.value] > 0:
+            available[mention.value] -= 1
+        else:
+            left.append(mention)
+    unmatched = []
+    for mention in left:
+        if mention.parts and all(available[p] > 0 for p in mention.parts):
+            available.subtract(mention.parts)
+        else:
+            unmatched.append(mention)
+    return unmatched
+
+
 def number_differences(target: str, other: str) -> tuple[list[NumberMention], list[NumberMention]]:
     """(numbers of the target not in `other`, numbers of `other` not in the target).
 
@@ -195,20 +232,8 @@ def number_differences(target: str, other: str) -> tuple[list[NumberMention], li
     """
     target_numbers = _outside_dates(numbers_in(target), target)
     other_numbers = _outside_dates(numbers_in(other), other)
-    unmatched_other = Counter(n.value for n in other_numbers)
-    extra = []
-    for mention in target_numbers:
-        if unmatched_other[mention.value] > 0:
-            unmatched_other[mention.value] -= 1
-        else:
-            extra.append(mention)
-    target_values = Counter(n.value for n in target_numbers)
-    missing = []
-    for mention in other_numbers:
-        if target_values[mention.value] > 0:
-            target_values[mention.value] -= 1
-        else:
-            missing.append(mention)
+    extra = _unmatched(target_numbers, other_numbers)
+    missing = _unmatched(other_numbers, target_numbers)
     other_words, target_words = _word_numbers(other), _word_numbers(target)
     extra = [n for n in extra if n.value not in other_words]
     missing = [n for n in missing if n.value not in target_words]

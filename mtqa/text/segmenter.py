@@ -75,6 +75,10 @@ NON_FINAL_ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st sr gen sen rep gov lt col capt sgt rev hon messrs mme mlle "
     "vs e.g i.e cf approx fig figs vol pp".split()
 )
+# Abbreviations that may end a sentence ("moved to the U.S.A. My aunt..."): dotted initialisms,
+# a.m./p.m., et al. A sentence ends after one when a capitalised function word follows (a
+# name may follow an initialism inside a sentence: "the U.S. Army").
+_FINAL_ABBREVIATION = re.compile(r"(?<![\w.])(?:(?:[A-Za-z]\.){2,}|et al\.)(?=\s+([A-Z][a-z]*)\b)")
 
 HEADING_MAX_WORDS = 15
 HEADING_MAX_CHARS = 120
@@ -308,6 +312,32 @@ def _repair(block: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return repaired
 
 
+_KNOWN_ABBREVIATIONS = "|".join(re.escape(a) for a in sorted(NON_FINAL_ABBREVIATIONS, key=len, reverse=True))
+_ABBREVIATION = re.compile(rf"(?<![\w.])(?:(?:[A-Za-z]\.){{2,}}|et al\.|(?:{_KNOWN_ABBREVIATIONS})\.)", re.IGNORECASE)
+
+
+def abbreviation_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of abbreviations in `text` ("a.m.", "U.S.A.", "et al.", "Dr.", "e.g."),
+    whose letters a grammar checker must not judge as words (the "a" of "a.m." is no article)."""
+    return [m.span() for m in _ABBREVIATION.finditer(text)]
+
+
+def _split_after_final_abbreviations(block: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Split where pysbd kept a sentence that ends in an abbreviation together with the next
+    one: after "U.S.A." or "p.m." followed by a capitalised function word ("My", "The")."""
+    from mtqa.text.words import ENGLISH_STOPWORDS
+
+    out = []
+    for start, end in spans:
+        for match in _FINAL_ABBREVIATION.finditer(block, start, end):
+            word = match.group(1).lower()
+            if word in ENGLISH_STOPWORDS and match.group().lower().rstrip(".") not in NON_FINAL_ABBREVIATIONS:
+                out.append((start, match.end()))
+                start = match.end() + len(block[match.end():end]) - len(block[match.end():end].lstrip())
+        out.append((start, end))
+    return out
+
+
 class SentenceSegmenter:
     """Turns text (plain or Markdown) into sentence, heading and furniture segments."""
 
@@ -326,7 +356,8 @@ class SentenceSegmenter:
             # sentence. Hide them from pysbd and give them back to the sentences after.
             flattened = flattened.replace('"', " ")
         spans = _align(flattened, self._pysbd.segment(flattened))
-        return _repair(block, _reclaim_gaps(block, spans))
+        spans = _repair(block, _reclaim_gaps(block, spans))
+        return _split_after_final_abbreviations(block, spans) if self.language == "en" else spans
 
     def spans(self, text: str, markdown: bool = False) -> list[tuple[int, int, SegmentKind]]:
         """(start, end, kind) of every segment of `text`, in order."""

@@ -24,14 +24,17 @@ from mtqa.scorers.checks import (
     marks,
     names,
     numbers,
+    placeholders,
+    plurals,
     tags,
     untranslated,
 )
 from mtqa.scorers.checks.base import DIMENSION, Check, CheckFunction
 
 CHECKS: tuple[Check, ...] = (
-    numbers.NUMBERS, names.NAMES, marks.BRACKETS, marks.QUOTES, length.LENGTH, tags.TAGS,
-    untranslated.UNTRANSLATED_CHECK, untranslated.EMPTY, consistency.WHITESPACE, consistency.LINKS,
+    placeholders.PLACEHOLDERS, plurals.PLURALS, numbers.NUMBERS, names.NAMES, marks.BRACKETS, marks.QUOTES,
+    length.LENGTH, tags.TAGS,
+    untranslated.UNTRANSLATED_CHECK, untranslated.EMPTY, untranslated.FUZZY, consistency.WHITESPACE, consistency.LINKS,
     consistency.CONSISTENCY, alignment.ALIGNMENT, glossary.GLOSSARY_CHECK,
 )
 PENALTY = {rule.id: rule.penalty for check in CHECKS for rule in check.rules}
@@ -49,11 +52,14 @@ class ChecksScorer(Scorer):
             function = check.bind(self.settings) if checks is None or check.name in checks else None
             if function is not None:
                 self.checks[check.name] = function
-        # Untranslated units are only reported (checks/empty-target) when asked for.
+        # Untranslated units are reported (checks/empty-target) unless turned off; never in templates.
         self.judges_untranslated = self.settings.include_untranslated
 
     def score_one(self, segment: Segment) -> DimensionResult:
-        outcomes = [function(segment) for function in self.checks.values()]
+        # An empty target is reported once, as empty: not also as missing every tag and number.
+        checks = self.checks if segment.text.strip() else {
+            name: function for name, function in self.checks.items() if name == untranslated.EMPTY.name}
+        outcomes = [function(segment) for function in checks.values()]
         issues = [issue for outcome in outcomes for issue in outcome.issues]
         raw: dict[str, Any] = {}
         for outcome in outcomes:
@@ -68,21 +74,25 @@ class ChecksScorer(Scorer):
         return [self.score_one(segment) for segment in segments]
 
     def accepts(self, segment: Segment, language: str) -> bool:
-        # Untranslated units have nothing for a model to score but something to report.
-        return segment.scored or self.judges_untranslated and bool(segment.meta.get("untranslated"))
+        # Untranslated units have nothing for a model to score but something to report, except
+        # in a template (a .pot file, or a file with no translation at all).
+        template = segment.document is not None and segment.document.meta.get("template")
+        return segment.scored or (self.judges_untranslated and bool(segment.meta.get("untranslated"))
+                                  and not template)
 
     def signature(self) -> dict[str, Any]:
         signature: dict[str, Any] = {"checks": sorted(self.checks)}
         if self.settings.glossary is not None and "glossary" in self.checks:
             signature["glossary"] = self.settings.glossary.name
-        if self.judges_untranslated:
-            signature["include_untranslated"] = True
+        if not self.judges_untranslated:
+            signature["include_untranslated"] = False
         return signature
 
 
 SPEC = ComponentSpec(
     DIMENSION, "default", ChecksScorer,
-    "deterministic QA checks: numbers, dates, names, tags, links, whitespace, length, consistency, glossary",
+    "deterministic QA checks: placeholders, numbers, dates, names, tags, links, whitespace, length, consistency, "
+    "glossary",
     features=(*(feature for check in CHECKS for feature in check.features),
               Feature("issues", "count", -1, "findings of every check")),
     rules=tuple(rule for check in CHECKS for rule in check.rules),

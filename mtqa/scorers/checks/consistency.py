@@ -73,7 +73,7 @@ def check_urls(segment: Segment) -> CheckOutcome:
         return CheckOutcome()
     issues = _mismatches(_URL, URL_MISMATCH, "URL", segment, other)
     issues += _mismatches(_EMAIL, EMAIL_MISMATCH, "e-mail address", segment, _URL.sub(" ", other))
-    compared = bool(_URL.search(other) or _EMAIL.search(other) or _URL.search(segment.text) or _EMAIL.search(segment.text))
+    compared = any(pattern.search(text) for pattern in (_URL, _EMAIL) for text in (other, segment.text))
     return CheckOutcome(compared, issues, {"links_altered": len(issues)})
 
 
@@ -84,15 +84,21 @@ def _normalised(text: str) -> str:
     return " ".join(text.split())
 
 
+def message_identity(segment: Segment) -> str:
+    """What makes two units the same message: the source, and its context (a PO msgctxt: "Open"
+    as a toolbar action and as a task status are different messages)."""
+    return f"{segment.meta.get('context') or ''}\x04{_normalised(segment.source or '')}"
+
+
 def translations_by_source(document: Document) -> dict[str, Counter[str]]:
-    """For each (normalised) source of the document, how often each target translates it.
-    Computed once per document object."""
+    """For each message of the document (`message_identity`), how often each target translates
+    it. Computed once per document object."""
     cached = _TRANSLATIONS.get(id(document))
     if cached is None or cached[0] is not document:
         table: dict[str, Counter[str]] = {}
         for segment in document.segments:
             if segment.source and segment.text.strip():
-                table.setdefault(_normalised(segment.source), Counter())[_normalised(segment.text)] += 1
+                table.setdefault(message_identity(segment), Counter())[_normalised(segment.text)] += 1
         if len(_TRANSLATIONS) > 8:
             _TRANSLATIONS.clear()
         cached = _TRANSLATIONS[id(document)] = (document, table)
@@ -110,7 +116,7 @@ def check_consistency(segment: Segment) -> CheckOutcome:
     targets that differ from the most frequent translation (the first one on a tie)."""
     if not segment.source or segment.document is None or not segment.text.strip():
         return CheckOutcome()
-    variants = translations_by_source(segment.document).get(_normalised(segment.source), Counter())
+    variants = translations_by_source(segment.document).get(message_identity(segment), Counter())
     if len(variants) < 2:
         return CheckOutcome(True)
     usual = variants.most_common(1)[0][0]

@@ -10,7 +10,7 @@ from mtqa.scorers.checks.base import Check, CheckOutcome, comparison_text
 
 _PAIRS = {"(": ")", "[": "]", "{": "}", "“": "”", "«": "»", "「": "」", "『": "』", "（": "）", "【": "】"}
 _CLOSERS = {closer: opener for opener, closer in _PAIRS.items()}
-_QUOTES = frozenset('"“”«»「」『』')
+_QUOTES = frozenset('"“”«»「」『』„')
 
 
 def mark_kind(char: str) -> str:
@@ -18,17 +18,29 @@ def mark_kind(char: str) -> str:
     return "quote" if char in _QUOTES else "bracket"
 
 
+# Quotation styles of other languages: „…“ (German, Czech), „…” (Polish, Hungarian, Romanian),
+# »…« (German, Danish, Swedish »…»), ”…“ (Arabic, Persian, Hebrew: mirrored in the stored
+# order): each opener with the closers it takes.
+_LOW_AND_REVERSED = {"„": "“”", "»": "«»", "”": "“"}
+
+
 def unbalanced_marks(text: str) -> list[tuple[int, str]]:
     """Positions of brackets/quotes without their partner (straight double quotes: odd count)."""
     stack: list[tuple[int, str]] = []
     unmatched: list[tuple[int, str]] = []
     for position, char in enumerate(text):
-        if char in _PAIRS and not (char == "“" and stack and stack[-1][1] == "“"):
+        top = stack[-1][1] if stack else ""
+        if top in _LOW_AND_REVERSED and char in _LOW_AND_REVERSED[top]:
+            stack.pop()
+        elif char == "„" or char == "»" and "«" not in text[:position] or char == "”" and "“" in text[position:] \
+                and "“" not in text[:position]:
+            stack.append((position, char))
+        elif char in _PAIRS and not (char == "“" and top == "“"):
             stack.append((position, char))
         elif char in _CLOSERS or char == "“":
             # A second “ where ” was due is a common typo for the closing quote.
             opener = _CLOSERS.get(char, "“")
-            if stack and stack[-1][1] == opener:
+            if top == opener:
                 stack.pop()
             else:
                 unmatched.append((position, char))

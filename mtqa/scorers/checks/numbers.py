@@ -16,8 +16,9 @@ from mtqa.text.numbers import date_differences, number_differences, numbers_in
 NUMBER_MISMATCH = Rule(
     "checks/number-mismatch", "a number of the source missing from the target, or one it does not have",
     severity="major", penalty=0.35,
-    explanation="Numbers are read locale-aware (1,000.5 = 1.000,5 = 1 000,5; $200m = 200 million dollars; "
-    "315.1亿 = 31.51 billion); a small number written as a word on one side counts as present.")
+    explanation="Numbers are read locale-aware (1,000.5 = 1.000,5 = 1 000,5, also with a no-break or narrow "
+    "no-break space; $200m = 200 million dollars; 315.1亿 = 31.51 billion); a small number written as a word on "
+    "one side counts as present; a PO plural form may use the numbers of either msgid.")
 DATE_MISMATCH = Rule(
     "checks/date-mismatch", "a date of the source missing from the target, or one it does not have",
     severity="major", penalty=0.35,
@@ -35,6 +36,13 @@ def check_numbers(segment: Segment) -> CheckOutcome:
     if other is None:
         return CheckOutcome()
     extra, absent = number_differences(segment.text, other)
+    plural = segment.meta.get("plural")
+    if plural:
+        # A plural form may use the numbers of either msgid, and needs only those of both:
+        # "1 photo" / "%d photos" -> "%d фото" (msgstr[0] of Russian serves 1, 21, 31...).
+        values = [{n.value for n in numbers_in(text)} for text in (plural["msgid"], plural["msgid_plural"])]
+        extra = [n for n in extra if not any(n.value in v for v in values)]
+        absent = [n for n in absent if all(n.value in v for v in values)]
     side = side_of(segment)
     issues = [NUMBER_MISMATCH.at(n.start, n.end, f"number {segment.text[n.start:n.end]!r} is not in the {side}",
                                  [_format_number(m.value) for m in absent[:1]])

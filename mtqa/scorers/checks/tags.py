@@ -1,7 +1,9 @@
-"""Inline tags of translation files (XLIFF, TMX) that the target lost, invented or reordered."""
+"""Inline tags that the target lost, invented or reordered: the inline elements of XLIFF and
+TMX, and markup written in the text of PO files and tables (`<a href="...">`, `<br/>`)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from mtqa.core.components import Feature, Rule
@@ -36,20 +38,43 @@ TAG_ORDER = Rule(
     "the right words.")
 
 
+# An HTML/XML tag written in the text: <b>, </b>, <br/>, <a href="...">. Attribute values may
+# be localised (a link to the documentation in the target's language), so only the element
+# name and whether it opens or closes are compared.
+_MARKUP = re.compile(r"<(?P<close>/)?(?P<name>[A-Za-z][\w:-]*)(?:\s[^<>]*?)?(?P<empty>/)?>")
+
+
+# HTML elements; other <words> count as tags only with an attribute (`<x-icon name="y">`) or
+# closed (`<br/>`), as UI text also writes "<original entry>" for something to fill in.
+HTML_ELEMENTS = frozenset("""a abbr b bdi bdo big blockquote br button caption cite code dd del details dfn div dl
+    dt em font footer h1 h2 h3 h4 h5 h6 header hr i img input ins kbd label li mark ol option p pre q s samp
+    section select small span strike strong sub summary sup table tbody td th thead time tr tt u ul var wbr""".split())
+
+
+def markup_tags(text: str) -> list[InlineTag]:
+    """Tags written in `text`, as inline tags at their offsets."""
+    return [InlineTag(m["name"].lower(), "", "close" if m["close"] else "standalone" if m["empty"] else "open",
+                      m.start(), m.end()) for m in _MARKUP.finditer(text)
+            if m["name"].lower() in HTML_ELEMENTS or m["empty"] or "=" in m.group()]
+
+
 def check_tags(segment: Segment) -> CheckOutcome:
     """Inline tags of the source missing from the target or added to it (major), or the
-    same tags in another order (`checks/tag-order`, minor: word order may move them)."""
-    if "source_tags" not in segment.meta:
-        return CheckOutcome()
-    source_tags, target_tags = _tags(segment, "source_tags"), _tags(segment, "tags")
+    same tags in another order (`checks/tag-order`, minor: word order may move them). Without
+    inline elements, the markup written in the source's text (if any) is compared."""
+    if "source_tags" in segment.meta and (segment.meta["source_tags"] or segment.meta.get("tags")):
+        source_tags, target_tags = _tags(segment, "source_tags"), _tags(segment, "tags")
+    else:
+        source_tags = markup_tags(segment.source or "")
+        target_tags = markup_tags(segment.text) if source_tags else []
     if not source_tags and not target_tags:
         return CheckOutcome()
     expected, found = Counter(t.key for t in source_tags), Counter(t.key for t in target_tags)
     absent, added = expected - found, found - expected
     issues = [missing(TAG_MISMATCH, segment, f"tag {t.display()} of the source is missing", [t.display()])
               for t in _unmatched(source_tags, absent)]
-    issues += [TAG_MISMATCH.at(t.offset, t.offset, f"tag {t.display()} is not in the source")
-               for t in _unmatched(target_tags, added)]
+    issues += [TAG_MISMATCH.at(t.offset, t.end if t.end is not None else t.offset, f"tag {t.display()} is not in "
+                               "the source") for t in _unmatched(target_tags, added)]
     if not issues and [t.key for t in source_tags] != [t.key for t in target_tags]:
         order = " ".join(t.display() for t in source_tags)
         issues.append(TAG_ORDER.at(0, len(segment.text), f"inline tags are not in the source's order ({order})"))

@@ -1,0 +1,110 @@
+"""Placeholders and format strings that the target dropped, invented, renamed or reordered.
+
+The syntax comes from a PO entry's format flags (`c-format`, `python-format`,
+`python-brace-format`, `no-*-format`, ...); elsewhere it is detected conservatively from the
+source (see mtqa.text.placeholders). Plural forms of a PO entry may use the placeholders of
+either msgid; a form the header's Plural-Forms selects for a single count may leave the count
+out ("one file" for n = 1), as `msgfmt --check-format` allows.
+"""
+
+from __future__ import annotations
+
+from mtqa.core.components import Feature, Rule
+from mtqa.core.documents import Segment
+from mtqa.scorers.checks.base import Check, CheckOutcome, missing
+from mtqa.text.placeholders import (
+    SYNTAXES,
+    compare,
+    detect_syntaxes,
+    message_format_problems,
+    placeholders_in,
+    syntaxes_of_flags,
+)
+
+PLACEHOLDER_MISSING = Rule(
+    "checks/placeholder-missing", "a placeholder of the source missing from the target", severity="major",
+    penalty=0.4,
+    explanation="printf (%s, %1$s, %-5.2f, %@), Python (%(name)s, {name}), ICU, {{name}}, ${name} and Qt (%1) "
+    "placeholders must all reach the target: the program fills them in, and without one the value is lost "
+    "(or the string fails to format).")
+PLACEHOLDER_ADDED = Rule(
+    "checks/placeholder-added", "a placeholder in the target that the source does not have", severity="major",
+    penalty=0.4, explanation="A placeholder the program does not fill in raises at run time (KeyError, "
+    "IndexError) or prints garbage.")
+PLACEHOLDER_RENAMED = Rule(
+    "checks/placeholder-renamed", "a placeholder of the source written differently in the target",
+    severity="major", penalty=0.4,
+    explanation="%(detail)s -> %(details)s, {count} -> {anzahl}, %d -> %s: names and conversions are code, "
+    "not text, and must be copied exactly.")
+PLACEHOLDER_ORDER = Rule(
+    "checks/placeholder-order", "unnumbered placeholders in another order than the source's", severity="major",
+    penalty=0.3,
+    explanation="Unnumbered printf arguments are taken in order: %s ... %d -> %d ... %s passes each value to "
+    "the wrong conversion. Number them (%1$s, %2$d) to reorder.")
+MESSAGE_FORMAT = Rule(
+    "checks/message-format", "an ICU MessageFormat keyword or selector translated", severity="major", penalty=0.3,
+    explanation="In {count, plural, one {...} other {...}} the keyword (plural, select) and the selectors (one, "
+    "other, =0, a select's keys) are code: translated, the message fails to parse or picks no branch.")
+
+
+def _syntaxes(segment: Segment) -> tuple[frozenset[str], bool]:
+    """(syntaxes to compare, whether they were detected rather than declared)."""
+    declared, excluded = syntaxes_of_flags(segment.meta.get("flags", ()))
+    if declared:
+        return declared - excluded, False
+    sources = _sources(segment)
+    return frozenset().union(*(detect_syntaxes(text, excluded) for text in sources)), True
+
+
+def _sources(segment: Segment) -> list[str]:
+    plural = segment.meta.get("plural")
+    if plural:
+        return [plural["msgid"], plural["msgid_plural"]]
+    return [segment.source or ""]
+
+
+def check_placeholders(segment: Segment) -> CheckOutcome:
+    """Placeholders of the source missing from the target, added, renamed or reordered; ICU
+    keywords and selectors translated."""
+    if not segment.source:
+        return CheckOutcome()
+    syntaxes, detected = _syntaxes(segment)
+    if detected:
+        # Undeclared text: the target is also searched for the syntaxes no prose has.
+        syntaxes |= detect_syntaxes(segment.text) & {"python", "double-brace", "dollar-brace", "brace"}
+    if not syntaxes:
+        return CheckOutcome()
+    ordered = [s for s in SYNTAXES if s in syntaxes]
+    source = placeholders_in(segment.source, ordered, detected)
+    target = placeholders_in(segment.text, ordered, detected)
+    plural = segment.meta.get("plural")
+    allowed = [p for text in _sources(segment) for p in placeholders_in(text, ordered, detected)] if plural else []
+    differences = compare(source, target, allowed, lenient=bool(plural and plural["single_count"]))
+    issues = [missing(PLACEHOLDER_MISSING, segment, f"placeholder {p.text} of the source is missing", [p.text])
+              for p in differences.missing]
+    issues += [PLACEHOLDER_ADDED.at(p.start, p.end, f"placeholder {p.text} is not in the source")
+               for p in differences.added]
+    issues += [PLACEHOLDER_RENAMED.at(new.start, new.end, f"placeholder {new.text} is not in the source, which has "
+                                      f"{old.text} instead", [old.text])
+               for old, new in differences.renamed]
+    if differences.reordered:
+        order = " ... ".join(p.text for p in differences.reordered)
+        first, last = differences.reordered[0], differences.reordered[-1]
+        issues.append(PLACEHOLDER_ORDER.at(first.start, last.end, f"unnumbered placeholders in another order than the "
+                                           f"source's ({order}): the arguments are passed in the source's order"))
+    if "brace" in syntaxes:
+        issues += [MESSAGE_FORMAT.at(p.start, p.end, p.message, p.suggestions)
+                   for p in message_format_problems(segment.text, segment.source)]
+    compared = bool(source or target)
+    raw = {"placeholders_missing": len(differences.missing) + len(differences.renamed),
+           "placeholders_added": len(differences.added) + len(differences.renamed)} if compared else {}
+    return CheckOutcome(compared, issues, raw)
+
+
+PLACEHOLDERS = Check("placeholders", (PLACEHOLDER_MISSING, PLACEHOLDER_ADDED, PLACEHOLDER_RENAMED,
+                                      PLACEHOLDER_ORDER, MESSAGE_FORMAT), (
+    Feature("placeholders_missing", "count", -1, "placeholders of the source not in the target (renamed ones "
+            "included)"),
+    Feature("placeholders_added", "count", -1, "placeholders of the target not in the source (renamed ones "
+            "included)"),
+), check_placeholders)
