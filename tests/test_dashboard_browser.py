@@ -1,36 +1,59 @@
 """The dashboard in a real browser: `mtqa dashboard` served headless, driven by Chromium.
 
 Needs Debian's `chromium` and `chromium-driver` (scripts/test.sh installs them where it can);
-Selenium is pointed at /usr/bin/chromedriver so it never downloads a driver. The screenshots
-go to the test's tmp_path and to test-output/ (kept by CI; docs/dashboard.png is one of them).
+Selenium is pointed at /usr/bin/chromedriver so it never downloads a driver. Without them the
+tests are skipped, except under CI (CI=true), where they fail. Each test has its own server
+and decisions database; the sample article's scored run is made once per session (the models
+load and score it, as on an editor's first start) and copied into each database, so the
+other tests start the way a restart does.
 """
 
+import json
+import os
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+try:
+    from selenium import webdriver
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+except ImportError:  # reported by require_browser
+    webdriver = None
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-# Loading every model and scoring the sample article on a small CPU.
-SCORED_TIMEOUT = 300
+# Loading every model and scoring a document on a small shared CPU.
+SCORED_TIMEOUT = 600
+WAIT = 60
+# Sentences with their verdict: a document being scored is first shown plain (mtqa-pending).
+SCORED = "span.mtqa-seg.mtqa-ok, span.mtqa-seg.mtqa-review, span.mtqa-seg.mtqa-fail, span.mtqa-seg.mtqa-skipped"
+pytestmark = pytest.mark.slow
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
-                       reason="chromium and chromedriver are not installed "
-                       "(apt-get install chromium chromium-driver; scripts/test.sh does it as root)"),
-]
+
+def require_browser() -> None:
+    missing = [name for name, found in (("selenium", webdriver), ("chromium", CHROMIUM),
+                                        ("chromedriver", CHROMEDRIVER)) if not found]
+    if missing:
+        message = (f"{', '.join(missing)} not installed (pip install selenium; apt-get install chromium "
+                   "chromium-driver; scripts/test.sh does it as root)")
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the browser tests: {message}")
+        pytest.skip(message)
 
 
 def free_port() -> int:
@@ -39,7 +62,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until_serving(url: str, server: subprocess.Popen, timeout: float = 60) -> None:
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def wait_until_serving(url: str, server: subprocess.Popen, timeout: float = WAIT) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -49,43 +80,142 @@ def wait_until_serving(url: str, server: subprocess.Popen, timeout: float = 60) 
                 if response.status == 200:
                     return
         except OSError:
-            time.sleep(0.5)
+            time.sleep(0.2)
     raise AssertionError(f"{url} did not start within {timeout} s")
 
 
-@pytest.fixture
-def dashboard(tmp_path):
-    port, db = free_port(), tmp_path / "decisions.sqlite3"
-    log = (tmp_path / "streamlit.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mtqa", "dashboard", "--db", str(db), "--reviewer", "browser-test",
-         "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(url, server)
-        yield url, db
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+class Dashboard:
+    """One `mtqa dashboard` process (in its own process group) and what it was given."""
+
+    def __init__(self, folder: Path, db: Path, files: tuple[str, ...], options: list[str],
+                 environment: dict[str, str] | None = None, host: str = "127.0.0.1") -> None:
+        self.port, self.db = free_port(), db
+        self.log_path = folder / f"dashboard-{self.port}.log"
+        command = [sys.executable, "-m", "mtqa", "dashboard", *files, "--db", str(db), "--reviewer", "browser-test",
+                   "--server.port", str(self.port), "--server.headless", "true", *options]
+        with self.log_path.open("w") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                            env={**os.environ, "PYTHONPATH": str(REPO), **(environment or {})})
+        self.url = f"http://{host}:{self.port}"
+        wait_until_serving(self.url, self.process)
+
+    @property
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(timeout=30)
+
+    def decisions(self) -> list[tuple]:
+        with sqlite3.connect(self.db) as connection:
+            return connection.execute(
+                "SELECT segment_index, reviewer, action, edited_text, note FROM decisions ORDER BY id").fetchall()
 
 
-@pytest.fixture
-def browser(tmp_path):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--window-size=1500,1100", f"--user-data-dir={tmp_path / 'chromium'}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(CHROMEDRIVER))
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    """A decisions database with the sample's run, scored by a first start of the dashboard."""
+    require_browser()
+    folder = tmp_path_factory.mktemp("first-start")
+    dashboard = Dashboard(folder, folder / "decisions.sqlite3", (), [])
+    driver = make_browser(folder / "chromium")
     try:
-        yield driver
+        driver.get(dashboard.url)
+        WebDriverWait(driver, SCORED_TIMEOUT).until(lambda d: d.find_elements(By.CSS_SELECTOR, SCORED))
     finally:
         driver.quit()
+        dashboard.stop()
+    return folder / "decisions.sqlite3"
+
+
+@pytest.fixture
+def dashboard(tmp_path, sample_db) -> Iterator[Callable[..., Dashboard]]:
+    """start(*files, options=[...]): a dashboard on its own copy of the saved sample run."""
+    started: list[Dashboard] = []
+
+    def start(*files: str, options: list[str] | None = None, **keywords) -> Dashboard:
+        db = tmp_path / f"decisions-{len(started)}.sqlite3"
+        shutil.copy(sample_db, db)
+        started.append(Dashboard(tmp_path, db, files, options or [], **keywords))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def make_browser(profile: Path, width: int = 1500, height: int = 1100, downloads: Path | None = None):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--window-size={width},{height}", f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    if downloads:
+        options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                                  "download.prompt_for_download": False})
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(CHROMEDRIVER))
+    if downloads:
+        driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    return driver
+
+
+@pytest.fixture
+def browser(tmp_path) -> Iterator[Callable[..., "webdriver.Chrome"]]:
+    """open(width=, height=, dark=, downloads=): a fresh headless Chromium."""
+    require_browser()
+    opened = []
+
+    def open_browser(width: int = 1500, height: int = 1100, dark: bool = False, downloads: Path | None = None):
+        driver = make_browser(tmp_path / f"chromium-{len(opened)}", width, height, downloads)
+        scheme = "dark" if dark else "light"
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                               {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+        opened.append(driver)
+        return driver
+
+    yield open_browser
+    for driver in opened:
+        driver.quit()
+
+
+def wait_for(driver, condition, timeout: float = WAIT):
+    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(condition)
+
+
+def sentences(driver) -> list:
+    """The sentences of the scored document (the first ones that come)."""
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, SCORED))
+    return driver.find_elements(By.CSS_SELECTOR, "span.mtqa-seg")
+
+
+def click(driver, element) -> None:
+    # Centred, so that Streamlit's sticky header cannot cover it.
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def heading(driver, starting: str = "Item ") -> str:
+    found = driver.find_elements(By.XPATH, f"//h3[starts-with(normalize-space(.), '{starting}')]")
+    return found[0].text if found else ""
+
+
+def query(driver) -> dict[str, str]:
+    return {k: v[0] for k, v in urllib.parse.parse_qs(urllib.parse.urlparse(driver.current_url).query).items()}
+
+
+def press(driver, key: str) -> None:
+    """Alt+key with the focus where it is."""
+    ActionChains(driver).key_down(Keys.ALT).send_keys(key).key_up(Keys.ALT).perform()
+
+
+def field(driver, label: str):
+    return wait_for(driver, lambda d: d.find_element(By.XPATH, f"//*[@aria-label='{label}']"))
 
 
 def screenshot(driver, tmp_path: Path, name: str) -> Path:
@@ -97,33 +227,400 @@ def screenshot(driver, tmp_path: Path, name: str) -> Path:
     return path
 
 
-def click(driver, xpath: str) -> None:
-    element = WebDriverWait(driver, 30).until(lambda d: d.find_element(By.XPATH, xpath))
-    # Centred, so that Streamlit's sticky header cannot cover it.
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
+# Issue 14: nothing orphaned
 
 
-def test_scored_sample_is_highlighted_and_a_click_records_a_decision(dashboard, browser, tmp_path):
-    url, db = dashboard
-    browser.get(url)
-    flagged = WebDriverWait(browser, SCORED_TIMEOUT).until(lambda d: d.find_elements(
-        By.CSS_SELECTOR, "span.mtqa-seg.mtqa-review, span.mtqa-seg.mtqa-fail"))
-    shades = {element.value_of_css_property("background-color") for element in flagged}
-    assert shades and "rgba(0, 0, 0, 0)" not in shades, shades
-    assert browser.find_elements(By.CSS_SELECTOR, "span.mtqa-badge")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", flagged[0])
-    time.sleep(2)  # let the widgets finish drawing before the picture
-    assert screenshot(browser, tmp_path, "dashboard.png").stat().st_size > 10_000
+def test_terminating_mtqa_dashboard_closes_its_port_and_leaves_no_process(dashboard):
+    served = dashboard()
+    group = os.getpgid(served.process.pid)
+    served.process.send_signal(signal.SIGTERM)  # as a service manager or an IDE stops it
+    served.process.wait(timeout=WAIT)
+    deadline = time.monotonic() + WAIT
+    while port_open("127.0.0.1", served.port) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not port_open("127.0.0.1", served.port)
+    with pytest.raises(ProcessLookupError):  # nothing is left in its process group
+        os.killpg(group, 0)
 
-    click(browser, "//*[@role='tab'][normalize-space(.)='Queue']")
-    heading = WebDriverWait(browser, 30).until(lambda d: d.find_element(
-        By.XPATH, "//h3[starts-with(normalize-space(.), 'Item 1 of')]")).text
-    click(browser, "//button[starts-with(normalize-space(.), 'Accept')]")
-    # The decided sentence leaves the queue: the next one (or an empty queue) follows.
-    WebDriverWait(browser, 30).until(
-        lambda d: heading not in [h.text for h in d.find_elements(By.TAG_NAME, "h3")])
-    with sqlite3.connect(db) as connection:
-        rows = connection.execute("SELECT reviewer, action FROM decisions").fetchall()
-    assert rows == [("browser-test", "accept")]
-    screenshot(browser, tmp_path, "dashboard-queue.png")
+
+# Issue 15, item 7: local only
+
+
+def network_addresses() -> list[str]:
+    return [address.address for addresses in psutil.net_if_addrs().values() for address in addresses
+            if address.family == socket.AF_INET and not address.address.startswith("127.")]
+
+
+class ConnectionTrap:
+    """A local 'proxy' that records every connection made to it."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen()
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return
+            self.connections += 1
+            connection.close()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.socket.getsockname()[1]}"
+
+
+def test_the_dashboard_is_local_only_unless_opened_deliberately(dashboard, browser):
+    addresses = network_addresses()
+    if not addresses:
+        pytest.skip("this machine has no network address other than loopback")
+    trap = ConnectionTrap()  # any web request of the server goes here
+    proxies = {name: trap.url for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")}
+    served = dashboard(environment={**proxies, "NO_PROXY": "", "no_proxy": ""})
+    assert not port_open(addresses[0], served.port)
+    assert "Network URL" not in served.log and "External URL" not in served.log
+    driver = browser()
+    driver.get(served.url)
+    sentences(driver)
+    click(driver, wait_for(driver, lambda d: d.find_element(By.XPATH, "//*[@role='tab'][normalize-space(.)='Queue']")))
+    wait_for(driver, lambda d: heading(d))
+    time.sleep(2)  # anything the page would send on its own (usage statistics) goes out by now
+    requested = set()
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            requested.add(urllib.parse.urlparse(message["params"]["request"]["url"]))
+    hosts = {url.hostname for url in requested if url.scheme in ("http", "https", "ws", "wss")}
+    assert hosts == {"127.0.0.1"}, hosts
+    assert trap.connections == 0  # no external IP lookup, no statistics from the server
+
+    opened = dashboard(options=["--server.address", "0.0.0.0"])
+    assert port_open(addresses[0], opened.port)
+    assert "warning: listening on 0.0.0.0" in opened.log
+
+
+# Item 1: shortcuts commit what is being typed; item 2: an empty note is not a decision
+
+
+def test_shortcuts_commit_the_field_being_typed_in(dashboard, browser):
+    served = dashboard()
+    driver = browser()
+    driver.get(served.url + "/?tab=Queue")
+    first = wait_for(driver, lambda d: heading(d))
+    first_index = int(query_sentence(first))
+    note = field(driver, "Note")
+    click(driver, note)
+    note.send_keys("checked against the source")
+    press(driver, "a")  # the cursor is still in the note box
+    wait_for(driver, lambda d: heading(d) not in ("", first))
+    assert served.decisions() == [(first_index, "browser-test", "accept", None, "checked against the source")]
+
+    second = heading(driver)
+    second_index = int(query_sentence(second))
+    assert field(driver, "Note").get_attribute("value") == ""  # the note belonged to the first sentence
+    edit = field(driver, "Edited sentence")
+    click(driver, edit)
+    edit.send_keys(Keys.CONTROL, "a")
+    edit.send_keys("A sentence the editor wrote.")
+    press(driver, "e")  # still in the box
+    wait_for(driver, lambda d: heading(d) not in ("", second))
+    assert served.decisions()[1:] == [(second_index, "browser-test", "edit", "A sentence the editor wrote.", None)]
+
+
+def query_sentence(item_heading: str) -> str:
+    """The sentence number in 'Item 1 of 15 · sentence #30 · fail · risk 0.63'."""
+    return item_heading.split("sentence #", 1)[1].split(" ", 1)[0]
+
+
+def test_an_empty_note_is_refused_and_the_sentence_stays(dashboard, browser):
+    served = dashboard()
+    driver = browser()
+    driver.get(served.url + "/?tab=Queue")
+    first = wait_for(driver, lambda d: heading(d))
+    add_note = "//button[starts-with(normalize-space(.), 'Add note')]"
+    click(driver, wait_for(driver, lambda d: d.find_element(By.XPATH, add_note)))
+    alert = wait_for(driver, lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid='stAlertContentError']"))
+    assert "a note needs text" in alert.text
+    assert heading(driver) == first
+    assert served.decisions() == []
+
+
+# Item 3: where the editor is survives a reload and a shared link
+
+
+def test_reviewer_tab_and_sentence_are_in_the_url(dashboard, browser):
+    served = dashboard()
+    driver = browser()
+    driver.get(served.url)
+    flagged = [s for s in sentences(driver) if "mtqa-review" in s.get_attribute("class")]
+    picked = flagged[-1].get_attribute("data-index")
+    click(driver, flagged[-1])  # item 6: a click opens the sentence's details in place
+    wait_for(driver, lambda d: d.find_elements(By.XPATH, f"//*[normalize-space(.)='Sentence #{picked}']"))
+    assert query(driver)["sentence"] == picked
+    reviewer = field(driver, "Reviewer")
+    reviewer.send_keys(Keys.CONTROL, "a")
+    reviewer.send_keys("zoe", Keys.ENTER)
+    wait_for(driver, lambda d: query(d).get("reviewer") == "zoe")
+
+    link = driver.current_url
+    other = browser()
+    other.get(link)  # a shared link, or a reload
+    wait_for(other, lambda d: d.find_elements(By.CSS_SELECTOR, f"span.mtqa-seg.mtqa-selected[data-index='{picked}']"))
+    assert field(other, "Reviewer").get_attribute("value") == "zoe"
+    click(other, wait_for(other, lambda d: d.find_element(By.XPATH, "//*[@role='tab'][normalize-space(.)='Queue']")))
+    wait_for(other, lambda d: query(d).get("tab") == "Queue")
+    other.refresh()
+    assert f"sentence #{picked}" in wait_for(other, lambda d: heading(d, "Sentence #") or heading(d))
+
+
+# Items 4 and 5: colour by verdict at the thresholds in use, readable in both themes
+
+
+def rgb(hex_colour: str) -> str:
+    red, green, blue = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({red}, {green}, {blue})"
+
+
+def test_shades_follow_the_verdict_and_the_thresholds(dashboard, browser):
+    from mtqa.dashboard.verdicts import SHADES
+
+    served = dashboard()
+    driver = browser()
+    driver.get(served.url)
+    spans = sentences(driver)
+    for span in spans:
+        verdict = next(v for v in ("ok", "review", "fail", "skipped") if f"mtqa-{v}" in span.get_attribute("class"))
+        background = span.value_of_css_property("background-color").replace("rgba", "rgb").replace(", 1)", ")")
+        if verdict in SHADES:
+            assert background in {rgb(c) for c in SHADES[verdict]}, (verdict, background)
+        else:
+            assert background == "rgb(0, 0, 0, 0)", (verdict, background)
+    legend = driver.find_element(By.CSS_SELECTOR, ".mtqa-legend").text
+    assert "0.58" in legend and "0.62" in legend
+    reviews = len(driver.find_elements(By.CSS_SELECTOR, "span.mtqa-seg.mtqa-review"))
+
+    click(driver, driver.find_element(By.XPATH, "//summary[contains(., 'Verdict thresholds')]"))
+    review_from, fail_from = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR,
+                                                                       "[data-testid='stSlider'] input[type=range]"))
+    driver.execute_script("arguments[0].focus()", review_from)
+    ActionChains(driver).send_keys(Keys.PAGE_DOWN).perform()  # review from 0.5768 down to 0.4768
+    wait_for(driver, lambda d: "0.48 – 0.62" in d.find_element(By.CSS_SELECTOR, ".mtqa-legend").text)
+    wait_for(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "span.mtqa-seg.mtqa-review")) > reviews)
+    assert fail_from.get_attribute("value") == "0.6235"  # the other threshold stays exactly where it was
+
+
+CONTRAST_JS = """
+const luminance = (rgb) => {
+  const [r, g, b] = rgb.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+const parse = (colour) => (colour.match(/[\\d.]+/g) || []).map(Number);
+const background = (element) => {
+  for (let node = element; node; node = node.parentElement) {
+    const value = parse(getComputedStyle(node).backgroundColor);
+    if (value.length === 3 || (value.length === 4 && value[3] > 0)) return value.slice(0, 3);
+  }
+  return [255, 255, 255];
+};
+const worst = [];
+for (const element of document.querySelectorAll(arguments[0])) {
+  if (!element.textContent.trim()) continue;
+  const fore = luminance(parse(getComputedStyle(element).color).slice(0, 3));
+  const back = luminance(background(element));
+  const ratio = (Math.max(fore, back) + 0.05) / (Math.min(fore, back) + 0.05);
+  worst.push([ratio, element.className, element.textContent.slice(0, 30)]);
+}
+return worst.sort((a, b) => a[0] - b[0]).slice(0, 3);
+"""
+TEXT_ELEMENTS = ("span.mtqa-seg, .mtqa-badge, .mtqa-whole, mark.mtqa-match, .mtqa-context, .mtqa-legend .swatch, "
+                 ".mtqa-doc u")
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_text_contrast_is_at_least_4_5_in_both_themes(dashboard, browser, tmp_path, dark):
+    served = dashboard()
+    driver = browser(dark=dark)
+    for tab in ("", "/?tab=Queue"):
+        driver.get(served.url + tab)
+        sentences(driver)
+        time.sleep(1)
+        page = driver.execute_script("return getComputedStyle(document.querySelector('.stApp')).backgroundColor")
+        assert (sum(map(int, page[page.index("(") + 1:-1].split(",")[:3])) < 200) == dark, page
+        worst = driver.execute_script(CONTRAST_JS, TEXT_ELEMENTS)
+        assert worst and worst[0][0] >= 4.5, worst
+    screenshot(driver, tmp_path, f"dashboard-{'dark' if dark else 'light'}.png")
+
+
+# Item 6: inspect in place
+
+
+def test_queue_shows_neighbours_previous_next_and_opens_a_clicked_row(dashboard, browser):
+    served = dashboard()
+    driver = browser()
+    driver.get(served.url + "/?tab=Queue")
+    assert wait_for(driver, lambda d: heading(d)).startswith("Item 1 of")
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".mtqa-item .mtqa-context"))  # the sentences around it
+    previous = driver.find_element(By.XPATH, "//button[starts-with(normalize-space(.), 'Previous')]")
+    assert not previous.is_enabled()
+    click(driver, driver.find_element(By.XPATH, "//button[starts-with(normalize-space(.), 'Next')]"))
+    wait_for(driver, lambda d: heading(d).startswith("Item 2 of"))
+    click(driver, driver.find_element(By.XPATH, "//button[starts-with(normalize-space(.), 'Previous')]"))
+    wait_for(driver, lambda d: heading(d).startswith("Item 1 of"))
+    grid = wait_for(driver, lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid='stDataFrame']"))
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", grid)
+    time.sleep(0.5)
+    box = grid.rect  # the third row's selection box: header and rows are 35 px high
+    ActionChains(driver).move_to_element_with_offset(grid, -box["width"] / 2 + 15,
+                                                     -box["height"] / 2 + 35 + 2 * 35 + 17).click().perform()
+    wait_for(driver, lambda d: heading(d).startswith("Item 3 of"))
+
+
+def test_a_bilingual_file_highlights_the_sources_matching_words(dashboard, browser, tmp_path):
+    table = tmp_path / "prices.tsv"
+    table.write_text("source\ttarget\nThe plan costs 25 euros a month.\tDer Tarif kostet 52 Euro im Monat.\n"
+                     "Sign in to continue.\tMelden Sie sich an, um fortzufahren.\n", "utf-8")
+    served = dashboard(str(table))
+    driver = browser()
+    driver.get(served.url + "/?tab=Queue&sentence=0")
+    marked = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".mtqa-source mark.mtqa-match"),
+                      SCORED_TIMEOUT)
+    assert "25" in {mark.text for mark in marked}
+
+
+# Item 9: no developer menu, and "c" does not clear the models
+
+
+def test_no_deploy_button_menu_or_clear_cache_shortcut(dashboard, browser):
+    served = dashboard()
+    driver = browser()
+    driver.get(served.url)
+    sentences(driver)
+    assert not driver.find_elements(By.CSS_SELECTOR, "[data-testid='stAppDeployButton']")
+    assert not driver.find_elements(By.CSS_SELECTOR, "[data-testid='stMainMenu']")
+    driver.find_element(By.TAG_NAME, "body").send_keys("c")
+    time.sleep(1)
+    assert not driver.find_elements(By.XPATH, "//*[contains(., 'Clear caches')]")
+
+
+# Item 10: a narrow window
+
+
+def test_a_narrow_window_collapses_the_sidebar_and_keeps_button_labels_whole(dashboard, browser):
+    served = dashboard()
+    driver = browser(width=800, height=1000)
+    driver.get(served.url + "/?tab=Queue")
+    wait_for(driver, lambda d: heading(d))
+    sidebar = driver.find_element(By.CSS_SELECTOR, "[data-testid='stSidebar']")
+    wait_for(driver, lambda d: sidebar.size["width"] < 20)
+    labels = ("Accept", "Save edit", "Reject", "Add note", "Previous", "Next")
+    for label in labels:
+        button = driver.find_element(By.XPATH, f"//button[starts-with(normalize-space(.), '{label}')]")
+        width, height, scroll_width = driver.execute_script(
+            "const b = arguments[0]; return [b.clientWidth, b.clientHeight, b.scrollWidth];", button)
+        assert scroll_width <= width and height < 50, (label, width, height, scroll_width)
+        assert button.text.split("\n")[0].startswith(label)
+
+
+# Issue 15, items 8 and 10: bad and pathological uploads
+
+
+def upload(driver, path: Path) -> None:
+    summary = wait_for(driver, lambda d: d.find_element(By.XPATH, "//summary[contains(., 'Open a document')]"))
+    if summary.find_element(By.XPATH, "..").get_attribute("open") is None:
+        click(driver, summary)
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "input[type=file]"))[0].send_keys(str(path))
+    wait_for(driver, lambda d: d.find_elements(By.XPATH, f"//*[contains(text(), '{path.name}')]"))
+    click(driver, driver.find_element(By.XPATH, "//button[normalize-space(.)='Check']"))
+
+
+def test_an_upload_a_reader_fails_on_shows_one_line(dashboard, browser, tmp_path):
+    from test_dashboard import deeply_nested_xliff
+
+    deep = tmp_path / "deep.xlf"
+    deep.write_bytes(deeply_nested_xliff())
+    served = dashboard()
+    driver = browser()
+    driver.get(served.url)
+    sentences(driver)
+    upload(driver, deep)
+    alert = wait_for(driver, lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid='stAlertContentError']"))
+    assert alert.text.startswith("deep.xlf: ") and "\n" not in alert.text.strip()
+    page = driver.find_element(By.TAG_NAME, "body").text
+    assert "Traceback" not in page and "mtqa-upload-" not in page and str(deep) not in page
+
+
+def reader_processes(server: Dashboard) -> list[psutil.Process]:
+    return [p for p in psutil.Process(server.process.pid).children(recursive=True)
+            if "mtqa.dashboard.read_worker" in " ".join(p.cmdline())]
+
+
+def test_a_pathological_upload_neither_blocks_others_nor_outlives_its_session(dashboard, browser, tmp_path):
+    one_line = tmp_path / "one-line.txt"
+    one_line.write_text("Word and word again without an end " * 90_000, "utf-8")  # 3 MB, no line break
+    served = dashboard()
+    uploader = browser()
+    uploader.get(served.url)
+    sentences(uploader)
+    upload(uploader, one_line)
+    wait_for(uploader, lambda d: reader_processes(served))
+    other = browser()
+    other.get(served.url)
+    assert sentences(other)  # another editor is served while the upload is read
+    assert reader_processes(served), "the upload was read before the other editor's page came"
+    uploader.quit()  # the editor who uploaded it leaves
+    deadline = time.monotonic() + 90
+    while reader_processes(served) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert reader_processes(served) == []
+
+
+def test_concurrent_sessions_see_the_same_sentences(dashboard, browser):
+    """Issue 15, item 3: editors opening the same document at once get the same segmentation
+    (hence the saved run, not a fresh and different scoring)."""
+    served = dashboard()
+    drivers = [browser(width=1000, height=800) for _ in range(3)]
+    threads = [threading.Thread(target=driver.get, args=(served.url,)) for driver in drivers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for driver in drivers:  # the saved run's sentences, or a progress bar: this text was never scored
+        wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, SCORED + ", [data-testid='stProgress']"))
+    counts = [len(driver.find_elements(By.CSS_SELECTOR, SCORED)) for driver in drivers]
+    assert counts == [38, 38, 38], f"sessions split the same document differently: {counts}"
+
+
+# Items 11 and 12: exports an editor hands back
+
+
+def test_the_edited_document_downloads_in_its_own_format(dashboard, browser, tmp_path):
+    from mtqa.readers import read_path
+
+    source = REPO / "fixtures" / "l10n" / "memory_en_es.tmx"
+    served = dashboard(str(source))
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    driver = browser(downloads=downloads)
+    driver.get(served.url + "/?sentence=1")
+    wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "span.mtqa-seg.mtqa-selected"), SCORED_TIMEOUT)
+    edit = field(driver, "Edited sentence")
+    click(driver, edit)
+    edit.send_keys(Keys.CONTROL, "a")
+    edit.send_keys("La batería dura veintiuna horas.")
+    press(driver, "e")
+    wait_for(driver, lambda d: len(served.decisions()) == 1)
+    click(driver, driver.find_element(By.XPATH, "//*[@role='tab'][normalize-space(.)='Overview']"))
+    export = "//button[normalize-space(.)='Edited document']"
+    click(driver, wait_for(driver, lambda d: d.find_element(By.XPATH, export)))
+    written = downloads / "memory_en_es.edited.tmx"
+    wait_for(driver, lambda d: written.is_file() and written.stat().st_size > 0)
+    before, after = read_path(str(source)), read_path(str(written))
+    assert [s.text for s in after.segments] == [
+        "La batería dura veintiuna horas." if s.index == 1 else s.text for s in before.segments]
+    original = source.read_text("utf-8")
+    assert written.read_text("utf-8") == original.replace("dura 21 horas.", "dura veintiuna horas.")

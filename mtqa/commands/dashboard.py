@@ -1,18 +1,38 @@
 """`mtqa dashboard [FILES...]`: the editor dashboard (Streamlit) on the given files or the sample.
 
 Options this parser does not know (Streamlit's own, e.g. `--server.port 8600`) are passed to
-`streamlit run` unchanged.
+`streamlit run` unchanged; they override `STREAMLIT_DEFAULTS`. The command replaces itself
+with Streamlit (exec), so a signal sent to `mtqa dashboard` reaches the server: nothing is
+left holding the port or the models' memory.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 from mtqa.core.errors import ConfigError, InputError
+
+# Streamlit's settings for the dashboard. Local only: an editor's documents and decisions are
+# not served to the network, no usage statistics are sent, and no external IP is looked up
+# (Streamlit looks it up to print an "External URL" unless an address is given). No file
+# watcher and no garbage collection after each run (a profile put a third of a page load in
+# the watcher); no Deploy button, developer menu or "c" shortcut, which clears the cache and
+# with it the loaded models; exceptions show a generic message, not a traceback with paths.
+STREAMLIT_DEFAULTS = {
+    "server.address": "127.0.0.1",
+    "browser.gatherUsageStats": "false",
+    "server.showEmailPrompt": "false",
+    "server.fileWatcherType": "none",
+    "server.runOnSave": "false",
+    "runner.postScriptGC": "false",
+    "client.toolbarMode": "minimal",
+    "client.showErrorDetails": "none",
+}
+LOCAL_ADDRESSES = ("127.0.0.1", "localhost", "::1")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -59,23 +79,45 @@ def split_streamlit_options(paths: list[str], extra: list[str]) -> tuple[list[st
     return swallowed + files, options
 
 
-def streamlit_command(extra: list[str]) -> list[str]:
+def option_names(options: list[str]) -> set[str]:
+    """The Streamlit options named in `options` (`--server.port 8600`, `--server.port=8600`)."""
+    return {token[2:].split("=", 1)[0] for token in options if token.startswith("--")}
+
+
+def option_value(options: list[str], name: str) -> str | None:
+    for position, token in enumerate(options):
+        if token == f"--{name}" and position + 1 < len(options):
+            return options[position + 1]
+        if token.startswith(f"--{name}="):
+            return token.split("=", 1)[1]
+    return None
+
+
+def streamlit_command(options: list[str]) -> list[str]:
+    """`python -m streamlit run APP` with the dashboard's defaults, then the user's options."""
     from mtqa.dashboard import APP_PATH
 
-    return [sys.executable, "-m", "streamlit", "run", str(APP_PATH), *extra]
+    given = option_names(options)
+    defaults = [f"--{name}={value}" for name, value in STREAMLIT_DEFAULTS.items() if name not in given]
+    return [sys.executable, "-m", "streamlit", "run", str(APP_PATH), *defaults, *options]
+
+
+def exposure_warning(options: list[str]) -> str | None:
+    """A warning when `--server.address` opens the dashboard beyond this machine."""
+    address = option_value(options, "server.address")
+    if address is None or address in LOCAL_ADDRESSES:
+        return None
+    return (f"mtqa dashboard: warning: listening on {address}: anyone who can reach this port "
+            "can read the documents and decisions and record decisions (there is no login)")
 
 
 def dashboard_environment(args: argparse.Namespace, paths: list[str]) -> dict[str, str]:
-    from mtqa.dashboard.views import FILES_ENV, REVIEWER_ENV
+    from mtqa.dashboard import FILES_ENV, REVIEWER_ENV, importable_environment
 
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         raise InputError(f"{missing[0]}: no such file")
-    env = dict(os.environ)
-    # The script runs in its own interpreter: make this mtqa importable there even when it is
-    # not installed (a checkout run with `python -m mtqa`).
-    package_root = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, (package_root, env.get("PYTHONPATH"))))
+    env = importable_environment(dict(os.environ))
     env[FILES_ENV] = os.pathsep.join(str(Path(p).resolve()) for p in paths)
     if args.db:
         env["MTQA_DECISIONS_DB"] = str(args.db.expanduser().resolve())
@@ -85,9 +127,17 @@ def dashboard_environment(args: argparse.Namespace, paths: list[str]) -> dict[st
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        import streamlit  # noqa: F401
-    except ImportError:
-        raise ConfigError("the dashboard needs Streamlit, which mtqa installs: pip install mtqa") from None
+    # Imported here, not at the top: `mtqa --help` and `mtqa check` never load Streamlit.
+    if importlib.util.find_spec("streamlit") is None:
+        raise ConfigError("the dashboard needs Streamlit, which mtqa installs; reinstall mtqa "
+                          "(scripts/setup.sh, or pip install mtqa) in this environment")
     paths, options = split_streamlit_options(args.paths, args.extra)
-    return subprocess.call(streamlit_command(options), env=dashboard_environment(args, paths))
+    command, environment = streamlit_command(options), dashboard_environment(args, paths)
+    warning = exposure_warning(options)
+    if warning:
+        print(warning, file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # exec: Streamlit becomes this process (same pid, same signals); nothing is orphaned.
+    os.execve(sys.executable, command, environment)
+    return 0  # not reached

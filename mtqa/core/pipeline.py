@@ -120,15 +120,18 @@ class Pipeline:
         return self.risk.combine(segment, dims, segment.language(self.settings.language))
 
     def run(self, documents: Iterable[Document], progress: Progress | None = None,
-            select: Callable[[Segment], bool] | None = None) -> list[DocumentResult]:
+            select: Callable[[Segment], bool] | None = None,
+            chunk_size: int = CHUNK_SIZE) -> list[DocumentResult]:
         """One result per segment of each document, in order. With `select`, only the segments
         it accepts are scored and reported; the others stay in their documents as the context
-        that scorers read (`--diff`: the changed segments get the numbers of a whole-file run)."""
+        that scorers read (`--diff`: the changed segments get the numbers of a whole-file run).
+        `progress` is called with the number of segments done after each `chunk_size` of them
+        (an exception it raises stops the run there)."""
         documents = list(documents)
         segments = [s for d in documents for s in d.segments if select is None or select(s)]
         dims: list[dict[str, DimensionResult]] = []
-        for start in range(0, len(segments), CHUNK_SIZE):
-            chunk = segments[start:start + CHUNK_SIZE]
+        for start in range(0, len(segments), chunk_size):
+            chunk = segments[start:start + chunk_size]
             dims.extend(self.score_segments(chunk))
             if progress:
                 progress(len(chunk))

@@ -1,4 +1,5 @@
-"""Streamlit script of the editor dashboard: `mtqa dashboard`, or `streamlit run` this file."""
+"""The editor dashboard's Streamlit script: `mtqa dashboard` runs it with the settings in
+mtqa.commands.dashboard.STREAMLIT_DEFAULTS (local only, no watcher, no developer menu)."""
 
 import streamlit as st
 
@@ -6,7 +7,8 @@ from mtqa.dashboard.views import page
 
 
 def main() -> None:
-    st.set_page_config(page_title="mtqa review", page_icon="📝", layout="wide")
+    # "auto": the sidebar starts collapsed in a narrow window, open in a wide one.
+    st.set_page_config(page_title="mtqa review", page_icon="📝", layout="wide", initial_sidebar_state="auto")
     page()
 
 

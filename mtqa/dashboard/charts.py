@@ -26,10 +26,15 @@ def verdict_counts(frame: pd.DataFrame) -> Figure:
                   color_discrete_map=VERDICT_COLOURS, title="Segments per verdict")
 
 
-def risk_distribution(frame: pd.DataFrame) -> Figure:
-    return px.histogram(frame.dropna(subset=["risk"]), x="risk", color="verdict", nbins=20,
-                        range_x=[0, 1], color_discrete_map=VERDICT_COLOURS,
-                        category_orders={"verdict": VERDICT_ORDER}, title="Risk distribution")
+def risk_distribution(frame: pd.DataFrame, thresholds: tuple[float, float] | None = None) -> Figure:
+    """Histogram of risk by verdict, with the review and fail thresholds in use drawn in."""
+    figure = px.histogram(frame.dropna(subset=["risk"]), x="risk", color="verdict", nbins=20,
+                          range_x=[0, 1], color_discrete_map=VERDICT_COLOURS,
+                          category_orders={"verdict": VERDICT_ORDER}, title="Risk distribution")
+    for value, verdict in zip(thresholds or (), ("review", "fail") if thresholds else (), strict=True):
+        figure.add_vline(x=value, line_dash="dash", line_color=VERDICT_COLOURS[verdict],
+                         annotation_text=f"{verdict} from {value:.2f}")
+    return figure
 
 
 def risk_by_position(frame: pd.DataFrame) -> Figure:

@@ -11,6 +11,7 @@ by a run key covering the text, sources and references, and the pipeline signatu
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -21,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -130,9 +131,13 @@ class DecisionStore:
             raise ConfigError("a decision needs a reviewer name")
         if action == "edit" and not (edited_text or "").strip():
             raise ConfigError("an edit needs the edited text")
+        if action == "edit" and (edited_text or "").strip() == segment_text.strip():
+            raise ConfigError("the edited sentence is the same as the original: change it, or accept it")
+        if action == "note" and not (note or "").strip():
+            raise ConfigError("a note needs text: type it in the Note box first")
         decision = Decision(document_hash, document_name, segment_index, segment_text,
                             reviewer.strip(), action, edited_text if action == "edit" else None,
-                            note or None, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                            note or None, datetime.now(UTC).isoformat(timespec="seconds"))
         with self._connect() as db:
             db.execute(
                 "INSERT INTO decisions (document_hash, document_name, segment_index, segment_text,"
@@ -152,7 +157,7 @@ class DecisionStore:
             params.append(reviewer)
         with self._connect() as db:
             rows = db.execute(query + " ORDER BY id", params).fetchall()
-        return [Decision(**{k: row[k] for k in row.keys() if k != "id"}) for row in rows]
+        return [Decision(**{k: v for k, v in dict(row).items() if k != "id"}) for row in rows]
 
     def latest(self, document_hash: str, reviewer: str | None = None) -> dict[int, Decision]:
         """The decision in force per segment index: the newest one, by this reviewer if given."""
@@ -172,13 +177,21 @@ class DecisionStore:
             db.execute(
                 "INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?)",
                 (run_key, signature, document_hash, name, len(payload.get("segments", [])),
-                 json.dumps(payload), datetime.now(timezone.utc).isoformat(timespec="seconds")),
+                 json.dumps(payload), datetime.now(UTC).isoformat(timespec="seconds")),
             )
 
     def load_run(self, run_key: str, signature: str) -> dict[str, Any] | None:
         with self._connect() as db:
             row = db.execute("SELECT payload FROM runs WHERE run_key = ? AND signature = ?",
                              (run_key, signature)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def latest_run(self, run_key: str) -> dict[str, Any] | None:
+        """The newest stored run of this text (whatever models scored it): shown at once,
+        without loading a model."""
+        with self._connect() as db:
+            row = db.execute("SELECT payload FROM runs WHERE run_key = ? ORDER BY created_at DESC, rowid DESC"
+                             " LIMIT 1", (run_key,)).fetchone()
         return json.loads(row[0]) if row else None
 
     def runs(self) -> list[StoredRun]:
@@ -210,17 +223,57 @@ def edited_text(segments: list[dict[str, Any]], decisions: dict[int, Decision],
     return "".join(pieces)
 
 
-def decisions_csv(decisions: list[Decision]) -> str:
-    stream = io.StringIO()
-    writer = csv.DictWriter(stream, fieldnames=list(Decision.__dataclass_fields__), lineterminator="\n")
-    writer.writeheader()
+def edited_document(payload: dict[str, Any], decisions: dict[int, Decision]) -> tuple[bytes, str]:
+    """(bytes, file name `STEM.edited.EXT`) of the document with the edits applied, in its own
+    format: translation files and tables with their targets replaced and every other byte
+    kept (mtqa.annotate.targets), text as text."""
+    from mtqa.annotate.targets import WRITERS, replace_targets
+
+    name = Path(payload["name"])
+    edits = {i: d.edited_text for i, d in decisions.items() if d.action == "edit" and d.edited_text is not None}
+    if payload["format"] in WRITERS and payload.get("original"):
+        data = base64.b64decode(payload["original"])
+        return replace_targets(payload["format"], name.name, data, edits), f"{name.stem}.edited{name.suffix}"
+    text = edited_text(payload["segments"], decisions, payload.get("text"))
+    suffix = name.suffix if payload.get("text") is not None else ".txt"
+    return text.encode("utf-8"), f"{name.stem}.edited{suffix or '.txt'}"
+
+
+# What a decisions export holds per decision: the segment as mtqa judged it, then the decision.
+EXPORT_FIELDS = ("document", "document_hash", "segment_index", "segment_id", "text", "source", "reference",
+                 "verdict", "risk", "reasons", "reviewer", "action", "edited_text", "note", "created_at")
+
+
+def decision_records(decisions: list[Decision], segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One record per decision (every reviewer's, oldest first) with the segment's verdict, risk,
+    reasons, source and reference beside it."""
+    by_index = {segment["index"]: segment for segment in segments}
+    records = []
     for decision in decisions:
-        writer.writerow(decision.to_dict())
+        segment = by_index.get(decision.segment_index, {})
+        records.append({
+            "document": decision.document_name, "document_hash": decision.document_hash,
+            "segment_index": decision.segment_index, "segment_id": segment.get("id"),
+            "text": decision.segment_text, "source": segment.get("source"), "reference": segment.get("reference"),
+            "verdict": segment.get("verdict"), "risk": segment.get("risk"), "reasons": list(segment.get("reasons", [])),
+            "reviewer": decision.reviewer, "action": decision.action, "edited_text": decision.edited_text,
+            "note": decision.note, "created_at": decision.created_at,
+        })
+    return records
+
+
+def decisions_csv(records: list[dict[str, Any]]) -> str:
+    """CSV of `decision_records`; reasons joined with " | "."""
+    stream = io.StringIO()
+    writer = csv.DictWriter(stream, fieldnames=EXPORT_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({**record, "reasons": " | ".join(record["reasons"])})
     return stream.getvalue()
 
 
-def decisions_json(decisions: list[Decision]) -> str:
-    return json.dumps([d.to_dict() for d in decisions], ensure_ascii=False, indent=2) + "\n"
+def decisions_json(records: list[dict[str, Any]]) -> str:
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
 def review_summary(name: str, document_hash: str, segments: list[dict[str, Any]],

@@ -1,23 +1,31 @@
-"""Turn uploads and files into Documents, and scored Documents into the payload the views use.
+"""Turn files and uploads into Documents, and scored Documents into the payload the views use.
 
-A payload is a JSON-serialisable dict (name, format, content hash, original text, one
-`SegmentResult.to_dict()` per segment): it is what the SQLite store caches as a run.
+A payload is a JSON-serialisable dict (name, format, content hash, original text, the risk
+model's thresholds per comparison mode, one `SegmentResult.to_dict()` per segment, and for
+formats written back in place the original file's bytes, base64): it is what the SQLite
+store keeps as a run, so a saved run is shown without loading any model.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import tempfile
 from collections.abc import Callable
+from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from mtqa.annotate.targets import WRITERS
 from mtqa.core.documents import Document
 from mtqa.core.errors import InputError
-from mtqa.core.pipeline import Pipeline
+from mtqa.core.version import __version__
 from mtqa.readers import read_inputs
 
-SAMPLE_ARTICLE = Path(__file__).resolve().parents[2] / "fixtures" / "spun_news_article.txt"
+SAMPLE_ARTICLE = Path(str(resources.files("mtqa.data").joinpath("spun_news_article.txt")))
+# Keys a payload must have to be shown as it is; a stored run without them is scored again.
+PAYLOAD_KEYS = ("name", "format", "content_hash", "run_key", "thresholds", "segments")
 
 
 def read_file(path: str | Path) -> Document:
@@ -25,6 +33,11 @@ def read_file(path: str | Path) -> Document:
     if not documents or not any(s.scored for s in documents[0].segments):
         raise InputError(f"{path}: no text to check (the file is empty)")
     return documents[0]
+
+
+def original_bytes(document: Document, data: bytes) -> str | None:
+    """The file's bytes (base64) where the edited document is written back in its own format."""
+    return base64.b64encode(data).decode("ascii") if document.format in WRITERS else None
 
 
 def read_upload(name: str, data: bytes) -> Document:
@@ -50,7 +63,7 @@ def attach(document: Document, other: Document, role: str) -> None:
     if len(targets) != len(others):
         raise InputError(f"{other.path}: {len(others)} sentences, but {document.path} has "
                          f"{len(targets)}; a {role} file must align sentence by sentence")
-    for target, aligned in zip(targets, others):
+    for target, aligned in zip(targets, others, strict=True):
         setattr(target, role, aligned.text)
 
 
@@ -62,8 +75,19 @@ def run_key(document: Document) -> str:
     return digest.hexdigest()[:16]
 
 
-def score(pipeline: Pipeline, document: Document,
-          progress: Callable[[float], None] | None = None) -> dict[str, Any]:
+def is_complete(payload: dict[str, Any] | None) -> bool:
+    """Whether a stored run can be shown as it is: it has every key the views use and was
+    scored by this version of mtqa (else the document is scored again)."""
+    return (payload is not None and all(key in payload for key in PAYLOAD_KEYS)
+            and payload.get("mtqa_version") == __version__)
+
+
+def score(pipeline: Any, document: Document, original: str | None = None,
+          progress: Callable[[float], None] | None = None, chunk_size: int | None = None) -> dict[str, Any]:
+    """Score `document` with `pipeline` (a `mtqa.core.pipeline.Pipeline`); `progress` gets the
+    share done after every `chunk_size` segments and may raise to stop the work."""
+    from mtqa.core.risk import RISK_MODES
+
     total = max(1, len(document.segments))
     done = 0
 
@@ -73,14 +97,19 @@ def score(pipeline: Pipeline, document: Document,
         if progress:
             progress(min(1.0, done / total))
 
-    [result] = pipeline.run([document], progress=tick)
+    options = {"chunk_size": chunk_size} if chunk_size else {}
+    [result] = pipeline.run([document], progress=tick, **options)
     return {
         "name": document.path,
         "format": document.format,
         "content_hash": document.content_hash,
         "run_key": run_key(document),
         "signature": str(pipeline.signature()),
+        "mtqa_version": __version__,
+        "scored_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "thresholds": {mode: list(pipeline.risk.thresholds(mode)) for mode in sorted(set(RISK_MODES.values()))},
         "text": document.text,
+        "original": original,
         "has_source": document.has_source,
         "has_reference": document.has_reference,
         "segments": [r.to_dict() for r in result.results],

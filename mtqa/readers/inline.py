@@ -10,7 +10,7 @@ checks compare them. Native code inside `<bpt>`, `<ph>` and the like is not visi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mtqa.readers.xml_tree import Element
 
@@ -65,6 +65,67 @@ def _tag_id(element: Element) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class _Part:
+    """A piece of a segment element in document order: visible `text` (with the raw span of
+    the file's text it was read from), an inline `tag`, or one visible `char` (`<cp>`)."""
+
+    kind: str  # "text", "tag" or "char"
+    element: Element
+    text: str = ""
+    tag_kind: str = ""
+    raw_start: int = 0
+    raw_end: int = 0
+
+
+@dataclass(slots=True)
+class _Frame:
+    """An element being walked: its children still to visit (then None), the text read since
+    the last code and where in the file it began, and whether it is a wrapping code to close."""
+
+    element: Element
+    children: Iterator[str | Element | None]
+    raw_start: int
+    closes: bool
+    texts: list[str] = field(default_factory=list)
+
+
+def _parts(root: Element, inline_namespaces: frozenset[str]) -> Iterator[_Part]:
+    # Walked with a stack, not recursion: a hostile file may nest inline tags 1,000 deep.
+    stack = [_Frame(root, iter([*root.content, None]), root.inner_start, closes=False)]
+    while stack:
+        frame = stack[-1]
+        child = next(frame.children)
+        if isinstance(child, str):
+            frame.texts.append(child)
+            continue
+        node = frame.element
+        if frame.texts:
+            raw_end = node.inner_end if child is None else child.start
+            yield _Part("text", node, "".join(frame.texts), raw_start=frame.raw_start, raw_end=raw_end)
+            frame.texts = []
+        if child is None:
+            stack.pop()
+            if frame.closes:
+                yield _Part("tag", node, tag_kind="close")
+            continue
+        frame.raw_start = child.end
+        name = child.name if child.namespace in inline_namespaces else ""
+        if name in _NATIVE_CODE_KIND:
+            kind = _NATIVE_CODE_KIND[name] or ("open" if child.get("pos") in ("begin", "open") else "close")
+            yield _Part("tag", child, tag_kind=kind)
+        elif name in _EMPTY_CODE_KIND:
+            yield _Part("tag", child, tag_kind=_EMPTY_CODE_KIND[name])
+        elif name in _WRAPPING_CODES:
+            yield _Part("tag", child, tag_kind="open")
+            stack.append(_Frame(child, iter([*child.content, None]), child.inner_start, closes=True))
+        elif name == "cp":
+            yield _Part("char", child, chr(int(child.get("hex", "20"), 16)), raw_start=child.start,  # type: ignore[arg-type]
+                        raw_end=child.end)
+        else:  # annotation markers and foreign elements: their text is visible
+            stack.append(_Frame(child, iter([*child.content, None]), child.inner_start, closes=False))
+
+
 def flatten(element: Element, inline_namespaces: frozenset[str]) -> tuple[str, list[InlineTag]]:
     """(visible text, placeholders) of a `<source>`, `<target>` or `<seg>` element.
 
@@ -74,37 +135,33 @@ def flatten(element: Element, inline_namespaces: frozenset[str]) -> tuple[str, l
     pieces: list[str] = []
     tags: list[InlineTag] = []
     length = 0
-
-    def add_tag(child: Element, kind: str) -> None:
-        tags.append(InlineTag(child.name, _tag_id(child), kind, length))
-
-    # Walked with a stack, not recursion: a hostile file may nest inline tags 1,000 deep.
-    # Each entry: the children still to visit, and the wrapping code to close after them.
-    stack: list[tuple[Iterator[str | Element], Element | None]] = [(iter(element.content), None)]
-    while stack:
-        children, wrapper = stack[-1]
-        child = next(children, None)
-        if child is None:
-            stack.pop()
-            if wrapper is not None:
-                add_tag(wrapper, "close")
-            continue
-        if isinstance(child, str):
-            pieces.append(child)
-            length += len(child)
-            continue
-        name = child.name if child.namespace in inline_namespaces else ""
-        if name in _NATIVE_CODE_KIND:
-            add_tag(child, _NATIVE_CODE_KIND[name] or ("open" if child.get("pos") in ("begin", "open") else "close"))
-        elif name in _EMPTY_CODE_KIND:
-            add_tag(child, _EMPTY_CODE_KIND[name])
-        elif name in _WRAPPING_CODES:
-            add_tag(child, "open")
-            stack.append((iter(child.content), child))
-        elif name == "cp":
-            code_point = chr(int(child.get("hex", "20"), 16))  # type: ignore[arg-type]
-            pieces.append(code_point)
-            length += 1
-        else:  # annotation markers and foreign elements: their text is visible
-            stack.append((iter(child.content), None))
+    for part in _parts(element, inline_namespaces):
+        if part.kind == "tag":
+            tags.append(InlineTag(part.element.name, _tag_id(part.element), part.tag_kind, length))
+        else:
+            pieces.append(part.text)
+            length += len(part.text)
     return "".join(pieces), tags
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """Visible text of a segment element that lies in one stretch of the file: characters
+    `visible_start`.. of the visible text, read from `raw_start`..`raw_end` of the file's
+    text. `atomic` runs (a `<cp>` element) are replaced whole."""
+
+    visible_start: int
+    text: str
+    raw_start: int
+    raw_end: int
+    atomic: bool = False
+
+
+def text_runs(element: Element, inline_namespaces: frozenset[str]) -> list[TextRun]:
+    """Where each piece of `flatten(element)`'s visible text sits in the file (mtqa.annotate.targets)."""
+    runs, length = [], 0
+    for part in _parts(element, inline_namespaces):
+        if part.kind != "tag":
+            runs.append(TextRun(length, part.text, part.raw_start, part.raw_end, part.kind == "char"))
+            length += len(part.text)
+    return runs

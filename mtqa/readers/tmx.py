@@ -69,7 +69,8 @@ def parse_tmx(source: XmlSource) -> TmxFile:
         located = target_seg if target_seg is not None else tu
         notes = _notes(tu) + [note for v in (source_variant, target_variant) if v for note in _notes(v)]
         units.append(TranslationUnit(tu.get("tuid") or str(position + 1), source_text, target_text,
-                                     located.line, located.column, position, source_tags, target_tags, notes))
+                                     located.line, located.column, position, source_tags, target_tags, notes,
+                                     target_element=target_seg))
         anchors.append(tu)
     return TmxFile(source, root, units, anchors, source_lang, target_lang)
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from mtqa.core.documents import Document, Segment
 from mtqa.readers.inline import InlineTag
+from mtqa.readers.xml_tree import Element
 
 # How mtqa's own annotations (mtqa.annotate) begin, so that reading an annotated file does
 # not take them for the translator's notes. `mtqa: ignore[...]` markers are notes, not these.
@@ -40,6 +41,9 @@ class TranslationUnit:
     target_tags: list[InlineTag] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    # The XML element holding the target text (XLIFF <target>/<mrk>, TMX <seg>), for writing
+    # edited targets back (mtqa.annotate.targets); None when there is no target or no XML.
+    target_element: Element | None = field(default=None, repr=False, compare=False)
 
     def to_segment(self, index: int) -> Segment:
         text = self.target or ""

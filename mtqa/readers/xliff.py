@@ -113,7 +113,7 @@ def _unit(segment_id: str, source_element: Element, target_element: Element | No
     target_text, target_tags = flatten(target_element, namespaces) if target_element is not None else (None, [])
     located = target_element if target_element is not None else unit
     translation = TranslationUnit(segment_id, source_text, target_text, located.line, located.column, position,
-                                  source_tags, target_tags, notes)
+                                  source_tags, target_tags, notes, target_element=target_element)
     if target_element is not None and target_element.get("state"):
         translation.meta["state"] = target_element.get("state")
     return translation
