@@ -539,19 +539,19 @@ def upload(driver, path: Path) -> None:
 
 
 def test_an_upload_a_reader_fails_on_shows_one_line(dashboard, browser, tmp_path):
-    from test_dashboard import deeply_nested_xliff
+    from test_dashboard import UNCLOSED_CSV
 
-    deep = tmp_path / "deep.xlf"
-    deep.write_bytes(deeply_nested_xliff())
+    bad = tmp_path / "unclosed.csv"
+    bad.write_bytes(UNCLOSED_CSV)
     served = dashboard()
     driver = browser()
     driver.get(served.url)
     sentences(driver)
-    upload(driver, deep)
+    upload(driver, bad)
     alert = wait_for(driver, lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid='stAlertContentError']"))
-    assert alert.text.startswith("deep.xlf: ") and "\n" not in alert.text.strip()
+    assert alert.text.startswith("unclosed.csv: line 2: ") and "\n" not in alert.text.strip()
     page = driver.find_element(By.TAG_NAME, "body").text
-    assert "Traceback" not in page and "mtqa-upload-" not in page and str(deep) not in page
+    assert "Traceback" not in page and "mtqa-upload-" not in page and str(bad) not in page
 
 
 def reader_processes(server: Dashboard) -> list[psutil.Process]:

@@ -71,16 +71,16 @@ def test_the_base_rate_feature_moves_risk_but_is_never_the_only_reason() -> None
     assert both.verdict == "review" and both.reasons == [
         "drift: only 70% of the source's content has a dictionary translation in the target",
         "long segment: more words that can be wrong, which adds to the reasons above"]
-    assert explain("review", {PRIOR: 1.0}, dims(), []) == []
+    assert explain({PRIOR: 1.0}, dims(), []) == []
 
 
 def test_where_no_dimension_stands_out_the_one_that_pushed_most_is_named_without_scores() -> None:
     parts = {"drift.lexical_coverage": 0.05, "checks.length_log_ratio": 0.04, "fluency.slor": 0.04,
              "grammar.errors_per_10_words": 0.04}
-    reasons = explain("review", parts, dims(coverage=0.75), [])
+    reasons = explain(parts, dims(coverage=0.75), [])
     assert reasons == ["drift: only 75% of the source's content has a dictionary translation in the target"]
     document = {"drift": DimensionResult(0.93, {"mode": "context", "neighbour_z": -0.3})}
-    (reason,) = explain("review", {"drift.neighbour_z": 0.3}, document, [])
+    (reason,) = explain({"drift.neighbour_z": 0.3}, document, [])
     assert reason.startswith("drift: fits the sentences around it") and "0.93" not in reason
     assert "compared with" not in reason
 
@@ -96,4 +96,4 @@ def test_a_major_finding_is_a_reason_even_where_its_dimension_lowered_the_risk()
     assert result.verdict == "review" and result.risk < 0.5
     assert result.reasons == ["checks: not in the target: '难民问题难以解决。'"]
     # A dimension that moved the logit by a hair is not given as a reason.
-    assert explain("review", {"drift.lexical_coverage": 0.004}, dims(), []) == []
+    assert explain({"drift.lexical_coverage": 0.004}, dims(), []) == []

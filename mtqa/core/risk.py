@@ -182,10 +182,12 @@ class RiskModel:
             verdict = self.verdict(0.0, issues, mode)  # nothing it is judged on speaks against it
         else:
             verdict = self.verdict(risk, issues, mode)
-        reasons = explain(verdict, parts, dims, issues) if verdict != "ok" else []
-        if not reasons:  # no evidence, only a base rate such as length: not flagged
+        evidence = explain(parts, dims, issues)
+        if not evidence:  # nothing but a base rate such as length: not flagged at any threshold
             verdict = "ok"
-        raw["risk"] = {"mode": mode, "model": self.version,
+        reasons = evidence if verdict != "ok" else []
+        # `evidence` lets a reader re-apply the verdict rule at other thresholds (the dashboard).
+        raw["risk"] = {"mode": mode, "model": self.version, "evidence": bool(evidence),
                        "contributions": {k: round(v, 4) for k, v in parts.items()}}
         return SegmentResult(segment, scores, raw, issues, round(risk, 4), verdict, reasons)
 
@@ -228,8 +230,7 @@ def feature_values(dims: dict[str, DimensionResult]) -> dict[str, float]:
     return values
 
 
-def explain(verdict: str, parts: dict[str, float], dims: dict[str, DimensionResult],
-            issues: list[Issue]) -> list[str]:
+def explain(parts: dict[str, float], dims: dict[str, DimensionResult], issues: list[Issue]) -> list[str]:
     """One short reason per dimension that pushed the risk up, most important first.
 
     Reasons name evidence: a base rate (`BASE_RATE_FEATURES`, e.g. length) is added as a note

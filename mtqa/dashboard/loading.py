@@ -86,8 +86,6 @@ def score(pipeline: Any, document: Document, original: str | None = None,
           progress: Callable[[float], None] | None = None, chunk_size: int | None = None) -> dict[str, Any]:
     """Score `document` with `pipeline` (a `mtqa.core.pipeline.Pipeline`); `progress` gets the
     share done after every `chunk_size` segments and may raise to stop the work."""
-    from mtqa.core.risk import RISK_MODES
-
     total = max(1, len(document.segments))
     done = 0
 
@@ -107,7 +105,7 @@ def score(pipeline: Any, document: Document, original: str | None = None,
         "signature": str(pipeline.signature()),
         "mtqa_version": __version__,
         "scored_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "thresholds": {mode: list(pipeline.risk.thresholds(mode)) for mode in sorted(set(RISK_MODES.values()))},
+        "thresholds": {mode: list(pipeline.risk.thresholds(mode)) for mode in sorted(pipeline.risk.models)},
         "text": document.text,
         "original": original,
         "has_source": document.has_source,

@@ -25,7 +25,7 @@ SHADES = {
 }
 TEXT_ON_SHADE = "#1a1a1a"
 MODE_LABELS = {"document": "no source or reference", "source": "with a source",
-               "reference": "with a reference"}
+               "reference": "with a reference", "l10n": "into a language the fluency model does not read"}
 
 
 def segment_mode(segment: dict[str, Any]) -> str | None:
@@ -58,6 +58,8 @@ def verdict_at(segment: dict[str, Any], thresholds: Thresholds) -> str:
     mode = segment_mode(segment)
     if segment["verdict"] == "skipped" or segment["risk"] is None or mode not in thresholds:
         return segment["verdict"]
+    if not segment["raw"]["risk"].get("evidence", True):  # only a base rate spoke against it
+        return "ok"
     review, fail = thresholds[mode]
     risk = decisive_risk(segment)
     if risk >= fail:
