@@ -48,7 +48,7 @@ def base_rows() -> list[dict[str, str]]:
     with (DATA / "demetr_dev.jsonl").open(encoding="utf-8") as stream:
         demetr = [{"source": "", "target": r["pert_sent"], "reference": r["eng_sent"]}
                   for r in map(json.loads, stream)]
-    interleaved = [row for pair in zip(mqm, demetr) for row in pair]
+    interleaved = [row for pair in zip(mqm, demetr, strict=False) for row in pair]
     longer = mqm if len(mqm) > len(demetr) else demetr
     return interleaved + longer[min(len(mqm), len(demetr)):]
 

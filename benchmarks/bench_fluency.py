@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import resource
 import sys
 import time
@@ -33,7 +34,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     csv.field_size_limit(sys.maxsize)
     with args.data.open(encoding="utf-8", newline="") as handle:
-        targets = [row["target"] for row, _ in zip(csv.DictReader(handle, delimiter="\t"), range(args.n))]
+        targets = [row["target"] for row in itertools.islice(csv.DictReader(handle, delimiter="\t"), args.n)]
     document = Document(str(args.data), "tsv")
     for text in targets:
         document.add(Segment(text, len(document.segments), 0, len(text)))

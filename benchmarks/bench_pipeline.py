@@ -178,7 +178,9 @@ def main() -> None:
                 if args.workers:
                     halves = [folder / f"{name}-half{i}.tsv" for i in (1, 2)]
                     with path.open(encoding="utf-8", newline="") as stream:
-                        rows = [{k: v for k, v in r.items() if k != "id"} for r in csv.DictReader(stream, delimiter="\t")]
+                        rows = [
+                            {k: v for k, v in r.items() if k != "id"} for r in csv.DictReader(stream, delimiter="\t")
+                        ]
                     write_tsv(halves[0], rows[: len(rows) // 2])
                     write_tsv(halves[1], rows[len(rows) // 2 :])
                     pair = timed([check_command(h, h.with_suffix(".jsonl"), 1, []) for h in halves], env)

@@ -38,7 +38,7 @@ def main() -> None:
     results = scorer.score(document.segments)
     elapsed = time.perf_counter() - started
     wins: dict[str, list[bool]] = defaultdict(list)
-    for pair, good, bad in zip(pairs, results[0::2], results[1::2]):
+    for pair, good, bad in zip(pairs, results[0::2], results[1::2], strict=True):
         wins[pair["UID"]].append(good.score > bad.score)
     for phenomenon, outcomes in sorted(wins.items()):
         print(f"{phenomenon:55s} {sum(outcomes) / len(outcomes):6.1%}  (n={len(outcomes)})")

@@ -29,7 +29,7 @@ def demetr() -> None:
     scorer = DriftScorer(Settings())
     results = {}
     for column in ("mt_sent", "pert_sent"):
-        segments = [Segment(t, 0, 0, len(t), reference=r) for t, r in zip(data[column], data.eng_sent)]
+        segments = [Segment(t, 0, 0, len(t), reference=r) for t, r in zip(data[column], data.eng_sent, strict=True)]
         results[column] = scorer.score(segments)
     wins = pd.DataFrame({"severity": data.severity, "pert_name": data.pert_name})
     for name, value in (("drift", lambda r: r.score), ("chrF", lambda r: r.raw["chrf"]),
@@ -62,7 +62,7 @@ def grouped_tau(frame: pd.DataFrame, column: str) -> tuple[float, float, int]:
 
 def mqm() -> None:
     data = pd.read_csv(f"{DATA}/mqm_zhen_generalmt2023.tsv", sep="\t")
-    segments = [Segment(t, 0, 0, len(t), source=s) for t, s in zip(data.target, data.source)]
+    segments = [Segment(t, 0, 0, len(t), source=s) for t, s in zip(data.target, data.source, strict=True)]
     results = ChecksScorer(Settings()).score(segments)
     # Each column is a badness value (higher = worse), as MQM is.
     data["target_length"] = data.target.str.len()  # the baseline

@@ -95,7 +95,9 @@ def test_unbalanced_brackets_and_quotes() -> None:
 
 def test_length_ratio_uses_a_per_script_normal_range() -> None:
     source = "欧盟峰会为难民政策争论，欧盟官员表示接收过程步步瓶颈"
-    normal = check_length_ratio(segment("EU summit debates refugee policy; officials say reception is bottlenecked.", source=source))
+    normal = check_length_ratio(
+        segment("EU summit debates refugee policy; officials say reception is bottlenecked.", source=source)
+    )
     assert normal.issues == [] and 1.8 < normal.raw["length_ratio"] < 6.5
     short = check_length_ratio(segment("EU summit.", source=source))
     assert rules(short) == ["checks/length-ratio"] and short.raw["length_ratio_excess"] > 0

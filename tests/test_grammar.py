@@ -88,7 +88,7 @@ def test_proper_nouns_and_acronyms_are_not_flagged(harper_scorer):
         "Deputy Foreign Minister Sergei Ryabkov spoke on Kyiv’s behalf.",
         "The EU and NATO met in Brussels.",
     )
-    for text, result in zip(texts, harper_scorer.score(segments(*texts))):
+    for text, result in zip(texts, harper_scorer.score(segments(*texts)), strict=True):
         assert result.issues == [], text
 
 
@@ -150,7 +150,7 @@ def test_batch_order_is_preserved_and_furniture_skipped(harper_scorer):
     batch.append(Segment("Related Articles", 4, 0, 16, kind="furniture"))
     results = harper_scorer.score(batch)
     assert len(results) == 5
-    assert [flagged(t, r) for t, r in zip(texts, results)] == [["have"], [], ["could of"], ["recieved"]]
+    assert [flagged(t, r) for t, r in zip(texts, results, strict=True)] == [["have"], [], ["could of"], ["recieved"]]
     assert results[4].score is None
 
 

@@ -55,7 +55,9 @@ def test_a_translation_that_leaves_content_out_covers_less(cedict: Lexicon) -> N
 
 
 def test_names_match_by_pinyin_and_a_number_unit_is_left_to_the_number_checks(cedict: Lexicon) -> None:
-    coverage = cedict.coverage("新华社台北2月11日电(记者赵博、黄扬)", "Taipei, Feb. 11 (Xinhua) -- reporters Zhao Bo and Huang Yang")
+    coverage = cedict.coverage(
+        "新华社台北2月11日电(记者赵博、黄扬)", "Taipei, Feb. 11 (Xinhua) -- reporters Zhao Bo and Huang Yang"
+    )
     assert coverage.share == 1.0
     assert "月" not in [t.text for t in coverage.terms]
 

@@ -42,7 +42,7 @@ def torch_lm(settings: Settings) -> CausalLM:
 
 
 def test_ctranslate2_and_torch_give_the_same_log_probabilities(ct2: CausalLM, torch_lm: CausalLM) -> None:
-    for fast, reference in zip(ct2.score(TEXTS, CONTEXTS), torch_lm.score(TEXTS, CONTEXTS)):
+    for fast, reference in zip(ct2.score(TEXTS, CONTEXTS), torch_lm.score(TEXTS, CONTEXTS), strict=True):
         assert fast.tokens == reference.tokens and fast.offsets == reference.offsets
         # The risk model is fitted on fp32 torch numbers: the default engine must reproduce them.
         assert fast.logprobs == pytest.approx(reference.logprobs, abs=5e-3)
@@ -68,10 +68,12 @@ def test_top_k_predictions_come_from_the_same_pass(engine: str, ct2: CausalLM, t
     lm = {"ctranslate2": ct2, "torch": torch_lm}[engine]
     plain = lm.score(TEXTS[:2], CONTEXTS[:2])
     ranked = lm.score(TEXTS[:2], CONTEXTS[:2], top_k=5)
-    for scores, bare in zip(ranked, plain):
+    for scores, bare in zip(ranked, plain, strict=True):
         assert scores.top_k is not None and len(scores.top_k) == scores.n_tokens + 1  # each token, then the end
         assert scores.logprobs == pytest.approx(bare.logprobs, abs=1e-4)
-        for position, (predictions, actual) in enumerate(zip(scores.top_k, scores.logprobs + (scores.end_logprob,))):
+        for position, (predictions, actual) in enumerate(
+            zip(scores.top_k, scores.logprobs + (scores.end_logprob,), strict=True)
+        ):
             values = [value for _, value in predictions]
             assert len(predictions) == 5 and values == sorted(values, reverse=True)
             assert values[0] >= actual - 1e-4  # nothing is likelier than the likeliest

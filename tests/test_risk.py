@@ -28,8 +28,14 @@ def dims(coverage: float = 0.8, log_ratio: float = 0.0, source_chars: int = 33) 
 
     return {
         "drift": DimensionResult(coverage, {"lexical_coverage": coverage}),
-        "checks": DimensionResult(1.0, {"length_log_ratio": log_ratio, "length_ratio": round(4.0 * math.exp(log_ratio), 2),
-                                        "source_log_length": math.log(source_chars)}),
+        "checks": DimensionResult(
+            1.0,
+            {
+                "length_log_ratio": log_ratio,
+                "length_ratio": round(4.0 * math.exp(log_ratio), 2),
+                "source_log_length": math.log(source_chars),
+            },
+        ),
     }
 
 
@@ -90,8 +96,9 @@ def test_a_major_finding_is_a_reason_even_where_its_dimension_lowered_the_risk()
 
     risk = model(ADEQUACY)
     found = dims(coverage=0.95)  # good coverage: drift lowers the risk
-    found["checks"].issues.append(Issue("checks", 39, 39, "not in the target: '难民问题难以解决。'", "checks/align-omission",
-                                        severity="major"))
+    found["checks"].issues.append(
+        Issue("checks", 39, 39, "not in the target: '难民问题难以解决。'", "checks/align-omission", severity="major")
+    )
     result = risk.combine(segment(), found)
     assert result.verdict == "review" and result.risk < 0.5
     assert result.reasons == ["checks: not in the target: '难民问题难以解决。'"]

@@ -80,13 +80,17 @@ def test_stray_quote_after_full_stop_belongs_to_last_sentence(sample):
 
 
 def test_two_sentence_paragraphs_split(sample):
-    assert "The Biden government has already said it is providing $ 200m to support military security in Ukraine." in texts(sample)
+    assert (
+        "The Biden government has already said it is providing $ 200m to support military security in Ukraine."
+        in texts(sample)
+    )
     biden = next(s for s in sample if s.text.startswith("Blinken said more aid"))
     assert (biden.line, biden.column) == (39, 103)
 
 
 def test_abbreviations_do_not_end_sentences():
-    text = "Dr. Smith met Mr. Jones and Mrs. Lee in the U.S. on Monday. Tools, e.g. hammers, i.e. things, vs. Prof. Ng. Mr Blinken met the US envoy."
+    text = ("Dr. Smith met Mr. Jones and Mrs. Lee in the U.S. on Monday. Tools, e.g. hammers, i.e. things, "
+            "vs. Prof. Ng. Mr Blinken met the US envoy.")
     assert texts(segment_text(text)) == [
         "Dr. Smith met Mr. Jones and Mrs. Lee in the U.S. on Monday.",
         "Tools, e.g. hammers, i.e. things, vs. Prof. Ng.",
@@ -95,7 +99,10 @@ def test_abbreviations_do_not_end_sentences():
 
 
 def test_sentence_ending_with_abbreviation_like_words_still_splits():
-    assert texts(segment_text("He lives in the US. He works in Paris.")) == ["He lives in the US.", "He works in Paris."]
+    assert texts(segment_text("He lives in the US. He works in Paris.")) == [
+        "He lives in the US.",
+        "He works in Paris.",
+    ]
     assert texts(segment_text("He said no. Then he left.")) == ["He said no.", "Then he left."]
 
 
@@ -179,7 +186,9 @@ def test_heading_rule():
     assert not looks_like_heading("A short sentence.")
     assert not looks_like_heading("“A quoted sentence.”")
     assert not looks_like_heading("Continued:")
-    assert not looks_like_heading("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen")
+    assert not looks_like_heading(
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+    )
     assert not looks_like_heading("Two\nlines")
 
 
@@ -269,7 +278,8 @@ def test_alignment_keeps_text_pysbd_altered():
 
 
 def test_chinese_and_japanese_text_is_split_by_its_own_rules():
-    chinese = "欧盟峰会\n\n据台当局公布，台湾地区今年1月出口315.1亿美元，年减21.2%。这是连续第5个月负增长！情况会好转吗？他说：“不会。”"
+    chinese = ("欧盟峰会\n\n据台当局公布，台湾地区今年1月出口315.1亿美元，年减21.2%。"
+               "这是连续第5个月负增长！情况会好转吗？他说：“不会。”")
     segments = segment_text(chinese)
     assert [(s.text, s.kind) for s in segments] == [
         ("欧盟峰会", "heading"),

@@ -110,8 +110,8 @@ def run_chunks(engine: Engine, store: ResultStore, units: Iterable[tuple[System,
         todo, todo_keys = missing_segments(segments, keys, found)
         if todo:
             records = engine.score(todo)
-            store.put_many(zip(todo_keys, records), signature)
-            found.update(zip(todo_keys, records))
+            store.put_many(zip(todo_keys, records, strict=True), signature)
+            found.update(zip(todo_keys, records, strict=True))
         summary.scored += len(todo)
         summary.cached += len(segments) - len(todo)
         rows = []

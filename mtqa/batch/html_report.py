@@ -24,14 +24,18 @@ header{background:#1d2f45;color:#fff;padding:18px 32px}header h1{margin:0;font-s
 header p{margin:4px 0 0;opacity:.8}main{padding:8px 32px 40px;max-width:1400px}
 section{background:#fff;border:1px solid #dde1e6;border-radius:6px;margin:18px 0;padding:14px 20px}
 h2{font-size:18px;margin:4px 0 12px}h3{font-size:15px;margin:12px 0 6px}
-.cards{display:flex;flex-wrap:wrap;gap:12px}.card{border:1px solid #dde1e6;border-radius:6px;padding:8px 14px;min-width:110px}
+.cards{display:flex;flex-wrap:wrap;gap:12px}
+.card{border:1px solid #dde1e6;border-radius:6px;padding:8px 14px;min-width:110px}
 .card b{display:block;font-size:20px}.card span{color:#5b6670;font-size:12px}
-table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #e6e9ec;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#eef1f4;position:sticky;top:0}th.sortable{cursor:pointer}th.sortable:after{content:" \\2195";color:#98a2ab}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{border-bottom:1px solid #e6e9ec;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#eef1f4;position:sticky;top:0}th.sortable{cursor:pointer}
+th.sortable:after{content:" \\2195";color:#98a2ab}
 td.num{text-align:right;font-variant-numeric:tabular-nums}.charts{display:flex;flex-wrap:wrap;gap:18px}
 .chart{border:1px solid #e6e9ec;border-radius:6px;padding:6px 10px}.chart h3{margin:2px 0}
 .verdict{padding:1px 6px;border-radius:8px;color:#fff;font-size:12px}
-.legend span{display:inline-block;margin-right:12px}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px}
+.legend span{display:inline-block;margin-right:12px}
+.legend i{display:inline-block;width:10px;height:10px;margin-right:4px}
 code{font-size:12px;word-break:break-all}.muted{color:#5b6670}
 """
 
@@ -93,7 +97,9 @@ def stacked_bar_svg(counts: dict[str, int], width: int = 320, height: int = 14) 
             parts.append(f'<rect x="{x:.1f}" y="0" width="{share * width:.1f}" height="{height}" '
                          f'fill="{VERDICT_COLOURS[verdict]}"><title>{verdict}: {counts[verdict]}</title></rect>')
             x += share * width
-    return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img">{"".join(parts)}</svg>'
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img">{"".join(parts)}</svg>'
+    )
 
 
 def _legend() -> str:
@@ -230,11 +236,12 @@ def _comparison(result: BatchResult) -> str:
     )
     return (
         f'<section id="comparison"><h2>Comparison: {a} (A) vs {b} (B)</h2>'
-        f'<p>{comparison.paired:,} paired segments ({comparison.unpaired_a:,} only in A, '
-        f'{comparison.unpaired_b:,} only in B). Differences are B − A; lower risk and higher scores are better. '
-        f'Confidence intervals: paired bootstrap, {BOOTSTRAP_SAMPLES} resamples, {CONFIDENCE:.0%}.</p>'
+        f"<p>{comparison.paired:,} paired segments ({comparison.unpaired_a:,} only in A, "
+        f"{comparison.unpaired_b:,} only in B). Differences are B − A; lower risk and higher scores are better. "
+        f"Confidence intervals: paired bootstrap, {BOOTSTRAP_SAMPLES} resamples, {CONFIDENCE:.0%}.</p>"
         '<table id="comparison-table"><thead><tr><th>measure</th><th>pairs</th><th>A better</th><th>B better</th>'
-        f'<th>ties</th><th>mean B − A</th><th>{CONFIDENCE:.0%} CI</th><th>p</th></tr></thead><tbody>{rows}</tbody></table></section>'
+        f"<th>ties</th><th>mean B − A</th><th>{CONFIDENCE:.0%} CI</th><th>p</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></section>"
     )
 
 

@@ -49,8 +49,10 @@ def write_markdown(result: BatchResult, stream: TextIO) -> None:
     if not worst:
         lines.append("No segment was flagged.")
     for entry in worst:
-        lines.append(f"- **{entry['verdict']}** (risk {_number(entry['risk'])}) `{_cell(entry['file'])}:{entry['line']}`: "
-                     f"{_cell(entry['text'][:200])} — {_cell(entry['reasons'])}")
+        lines.append(
+            f"- **{entry['verdict']}** (risk {_number(entry['risk'])}) `{_cell(entry['file'])}:{entry['line']}`: "
+            f"{_cell(entry['text'][:200])} — {_cell(entry['reasons'])}"
+        )
     if result.comparison:
         comparison = result.comparison
         lines += ["", f"## Comparison: {comparison.system_a} (A) vs {comparison.system_b} (B)", "",

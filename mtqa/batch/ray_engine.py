@@ -88,7 +88,7 @@ def _work_items(units: Iterable[tuple[System, Unit]], store: ResultStore, signat
         if progress:
             progress(len(segments) - len(todo))
         if todo:
-            where = {id(s): p for s, p in zip(segments, positions)}
+            where = {id(s): p for s, p in zip(segments, positions, strict=True)}
             yield json.dumps({"documents": [document_to_json(d) for d in documents],
                               "positions": [where[id(s)] for s in todo], "keys": todo_keys})
         for _, unit in chunk:
@@ -121,9 +121,11 @@ def fill_store(units: Iterable[tuple[System, Unit]], store: ResultStore, setting
     for batch in results.iter_batches(batch_size=None, batch_format="pyarrow"):
         keys, records = batch["key"].to_pylist(), batch["record"].to_pylist()
         if set(batch["signature"].to_pylist()) - {info.signature}:
-            raise ModelError("a Ray worker runs different models or settings than expected; "
-                             f"expected signature {info.signature_short}: install the same mtqa and models on every node")
-        store.put_many(zip(keys, records), info.signature)
+            raise ModelError(
+                "a Ray worker runs different models or settings than expected; "
+                f"expected signature {info.signature_short}: install the same mtqa and models on every node"
+            )
+        store.put_many(zip(keys, records, strict=True), info.signature)
         scored += len(keys)
         if progress:
             progress(len(keys))

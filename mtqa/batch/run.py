@@ -9,7 +9,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +144,7 @@ def run_batch(inputs: Sequence[str], out: Path | str, *,
             result = BatchResult(
                 summary, scorer.info, engine, time.perf_counter() - started,
                 [*inputs] if compare is None else [*compare], settings_summary(settings), settings.fail_on,
-                comparison, datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                comparison, datetime.now(UTC).isoformat(timespec="seconds"),
             )
             _write_reports(outputs, result)
             result.outputs = outputs.commit()

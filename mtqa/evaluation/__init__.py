@@ -60,7 +60,9 @@ def evaluate(path: str, pipeline: Pipeline, limit: int | None = None, folds: int
     risk_source = f"shipped model {pipeline.risk.version}"
     if folds:
         views = fitting.held_out_views(dataset, views, folds, pipeline.risk, pipeline.settings.language)
-        risk_source = f"held out: refitted on {folds - 1} of {folds} folds grouped by {fitting.GROUP_NAME[dataset.kind]}"
+        risk_source = (
+            f"held out: refitted on {folds - 1} of {folds} folds grouped by {fitting.GROUP_NAME[dataset.kind]}"
+        )
     tables: list[Table] = {"mqm": mqm.tables, "demetr": contrastive.demetr_tables,
                            "blimp": contrastive.blimp_tables,
                            "spun": lambda d, v: spun.tables(d, v, shipped)}[dataset.kind](dataset, views)

@@ -35,7 +35,9 @@ def accuracy(better: np.ndarray, worse: np.ndarray) -> float:
     return float(np.mean(np.nan_to_num(better - worse, nan=0.0) > 0)) if len(better) else float("nan")
 
 
-def _metric_columns(view: ScoredView, extra: dict[str, list[float]] | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _metric_columns(
+    view: ScoredView, extra: dict[str, list[float]] | None = None
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Name -> (better, worse) quality arrays: mtqa's risk and dimensions, then peers."""
     def from_dims(quality):  # noqa: ANN001, ANN202 - a peers.Quality
         return lambda p: quality(view.dims[p])

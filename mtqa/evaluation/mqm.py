@@ -96,9 +96,11 @@ def correlation_table(dataset: Dataset, views: dict[str, ScoredView]) -> Table:
         if not keep.any():  # a dimension that abstains for the target language: shown as such
             table.add(name, 0, *[float("nan")] * 2, "n/a", *[float("nan")] * 3)
             continue
-        grouped, per_item = grouped_kendall_tau(values[keep], human[keep], [i for i, k in zip(items, keep) if k])
+        grouped, per_item = grouped_kendall_tau(
+            values[keep], human[keep], [i for i, k in zip(items, keep, strict=True) if k]
+        )
         low, high = bootstrap_mean_ci(per_item)
-        system = system_agreement(values[keep], human[keep], [s for s, k in zip(systems, keep) if k])
+        system = system_agreement(values[keep], human[keep], [s for s, k in zip(systems, keep, strict=True) if k])
         table.add(name, int(keep.sum()), kendall_tau_b(values[keep], human[keep]), grouped,
                   f"[{low:.3f}, {high:.3f}]", pearson(values[keep], human[keep]),
                   system["pairwise_accuracy"], system["kendall_tau"])

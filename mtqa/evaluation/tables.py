@@ -21,7 +21,7 @@ class Table:
 
     def to_dict(self) -> dict[str, Any]:
         return {"title": self.title, "note": self.note,
-                "rows": [dict(zip(self.columns, map(_json_cell, row))) for row in self.rows]}
+                "rows": [dict(zip(self.columns, map(_json_cell, row), strict=False)) for row in self.rows]}
 
     def format(self) -> str:
         cells = [self.columns] + [[_text_cell(c) for c in row] for row in self.rows]
@@ -29,7 +29,7 @@ class Table:
         lines = [self.title, "-" * len(self.title)]
         for n, row in enumerate(cells):
             lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                                   for i, (c, w) in enumerate(zip(row, widths))).rstrip())
+                                   for i, (c, w) in enumerate(zip(row, widths, strict=False))).rstrip())
             if n == 0:
                 lines.append("  ".join("-" * w for w in widths))
         if self.note:

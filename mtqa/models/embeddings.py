@@ -67,7 +67,9 @@ class SentenceEmbedder:
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as transformers_logging
         except ImportError:
-            raise ModelError(f"embedder {self.name!r} needs sentence-transformers: pip install sentence-transformers") from None
+            raise ModelError(
+                f"embedder {self.name!r} needs sentence-transformers: pip install sentence-transformers"
+            ) from None
         transformers_logging.disable_progress_bar()  # no "Loading weights" bar on stderr
         try:
             return SentenceTransformer(self.path, device=self.device)
@@ -87,7 +89,7 @@ class SentenceEmbedder:
             missing.sort(key=len)
             vectors = self._load().encode(missing, batch_size=self.batch_size, normalize_embeddings=True,
                                           convert_to_numpy=True, show_progress_bar=False)  # fmt: skip
-            fresh = dict(zip(missing, vectors.astype(np.float32)))
+            fresh = dict(zip(missing, vectors.astype(np.float32), strict=True))
             self.memo.update(fresh)
             found.update(fresh)
         if not texts:
@@ -120,9 +122,11 @@ def _runs_on_ctranslate2(path: str) -> bool:
     except (OSError, ValueError, KeyError, TypeError):
         return False
     mean_only = pooling.get("pooling_mode_mean_tokens") and not any(
-        value for key, value in pooling.items() if key.startswith("pooling_mode_") and key != "pooling_mode_mean_tokens")
+        value for key, value in pooling.items() if key.startswith("pooling_mode_") and key != "pooling_mode_mean_tokens"
+    )
     return (modules == ["Transformer", "Pooling", "Normalize"] and bool(mean_only) and model_type == "bert"
-            and (folder / "tokenizer.json").is_file() and importlib.util.find_spec("ctranslate2") is not None)  # fmt: skip
+            and (folder / "tokenizer.json").is_file()
+            and importlib.util.find_spec("ctranslate2") is not None)  # fmt: skip
 
 
 class _CTranslate2Encoder:

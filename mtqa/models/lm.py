@@ -185,11 +185,11 @@ class CausalLM:
             contexts = [None] * len(texts)
         if len(contexts) != len(texts):
             raise ValueError("score() needs one context per text")
-        keys = [(context or None, text) for context, text in zip(contexts, texts)]
+        keys = [(context or None, text) for context, text in zip(contexts, texts, strict=True)]
         found = {key: scores for key in dict.fromkeys(keys) if (scores := self._recall(key, top_k)) is not None}
         self.memo_hits += sum(key in found for key in keys)
         missing = [key for key in dict.fromkeys(keys) if key not in found]
-        found.update(zip(missing, self._score_uncached(missing, top_k)))
+        found.update(zip(missing, self._score_uncached(missing, top_k), strict=True))
         self.memo.update((key, found[key]) for key in missing)
         return [found[key] for key in keys]
 
@@ -218,7 +218,7 @@ class CausalLM:
         encoded = [self._encode(context, text) for context, text in keys]
         results: list[TokenScores | None] = [None] * len(keys)
         for batch in length_batches([len(item.ids) + 1 for item in encoded], self.batch_size, BATCH_TOKENS):
-            for i, predicted in zip(batch, self.engine.predict([encoded[i] for i in batch], top_k)):
+            for i, predicted in zip(batch, self.engine.predict([encoded[i] for i in batch], top_k), strict=True):
                 results[i] = self._scores(keys[i], encoded[i], predicted)
         return [r for r in results if r is not None]
 
@@ -244,8 +244,8 @@ class CausalLM:
         token_logprobs = tuple(values[:-1])
         top = None
         if top_ids is not None and top_logprobs is not None:
-            top = tuple(tuple((self._decode(int(i)), float(p)) for i, p in zip(ids, lps))
-                        for ids, lps in zip(top_ids, top_logprobs))  # fmt: skip
+            top = tuple(tuple((self._decode(int(i)), float(p)) for i, p in zip(ids, lps, strict=True))
+                        for ids, lps in zip(top_ids, top_logprobs, strict=True))  # fmt: skip
         return TokenScores(text, context, item.tokens, tuple(item.offsets), token_logprobs, values[-1],
                            _word_surprisals(text, item.offsets, token_logprobs), top)  # fmt: skip
 
@@ -299,7 +299,9 @@ class CTranslate2Engine:
         try:
             import ctranslate2
         except ImportError:
-            raise ModelError("lm_engine = 'ctranslate2' needs the ctranslate2 package: pip install ctranslate2") from None
+            raise ModelError(
+                "lm_engine = 'ctranslate2' needs the ctranslate2 package: pip install ctranslate2"
+            ) from None
         from tokenizers import Tokenizer
 
         if compute not in COMPUTE_TYPES:
@@ -326,7 +328,7 @@ class CTranslate2Engine:
             tokens = [[self._vocabulary[i] for i in (*item.ids, item.end_id)] for item in batch]
             results = self.thread.run(self.generator.score_batch, tokens, max_batch_size=0)
             return [(np.asarray(r.log_probs[item.text_start - 1 :], dtype=np.float64), None, None)
-                    for item, r in zip(batch, results)]  # fmt: skip
+                    for item, r in zip(batch, results, strict=True)]  # fmt: skip
         logprobs = np.asarray(self.thread.run(self.generator.forward_batch, [item.ids for item in batch],
                                               return_log_probs=True))  # fmt: skip
         out: list[Predicted] = []
@@ -347,7 +349,9 @@ class TorchEngine:
             from transformers import AutoModelForCausalLM, AutoTokenizer
             from transformers.utils import logging as transformers_logging
         except ImportError:
-            raise ModelError("lm_engine = 'torch' needs torch and transformers: pip install torch transformers") from None
+            raise ModelError(
+                "lm_engine = 'torch' needs torch and transformers: pip install torch transformers"
+            ) from None
         transformers_logging.disable_progress_bar()  # quiet by default: no "Loading weights" bar
         self.torch = torch
         self.device = device
@@ -395,7 +399,7 @@ class TorchEngine:
             return [(lp, None, None) for lp in np.split(logprobs, sizes)]
         top_ids = np.split(np.concatenate([p[1] for p in parts]), sizes)
         top_values = np.split(np.concatenate([p[2] for p in parts]), sizes)
-        return list(zip(np.split(logprobs, sizes), top_ids, top_values))
+        return list(zip(np.split(logprobs, sizes), top_ids, top_values, strict=True))
 
     def _slice(self, head: Any, states: Any, targets: Any, top_k: int) -> tuple[np.ndarray, ...]:
         logprobs = self.torch.log_softmax(head(states).float(), dim=-1)
@@ -445,7 +449,7 @@ def _word_surprisals(text: str, offsets: Sequence[tuple[int, int]],
     for index, (start, end) in enumerate(spans):
         for char in range(start, end):
             word_at[char] = index
-    for (start, end), logprob in zip(offsets, logprobs):
+    for (start, end), logprob in zip(offsets, logprobs, strict=False):
         index = word_at.get(end - 1) if end > start else None
         if index is not None:
             totals[index] -= logprob / LN2

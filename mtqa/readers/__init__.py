@@ -13,10 +13,11 @@ import glob
 import os
 import re
 import sys
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from mtqa.core.documents import Document
 from mtqa.core.errors import InputError
+
 # Importing the reader modules registers them (`text` under another name: it is a common parameter).
 from mtqa.readers import po, table, tmx, xliff  # noqa: F401
 from mtqa.readers import text as plain_text  # noqa: F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from typing import Iterable
+from collections.abc import Iterable
 
 from mtqa.core.documents import Document
 from mtqa.core.errors import InputError

@@ -10,7 +10,7 @@ import codecs
 import os
 import re
 import stat
-from typing import Iterator
+from collections.abc import Iterator
 
 from mtqa.core.errors import InputError
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from mtqa.core.documents import Document, Segment
 from mtqa.core.errors import InputError
@@ -198,8 +199,10 @@ def _delimited_rows(name: str, lines: Iterable[str], delimiter: str, label: str)
             where = f"{name}: line {row_line}"
             if len(row) != len(header):
                 raise InputError(f"{where}: {len(row)} fields, expected {len(header)} ({', '.join(header)})")
-            column = _cell_column(recorded.last, delimiter, target_at, row[target_at]) if reader.line_num == row_line else 1
-            yield roles.segment(dict(zip(header, row)), index, row_line, where, column)
+            column = (
+                _cell_column(recorded.last, delimiter, target_at, row[target_at]) if reader.line_num == row_line else 1
+            )
+            yield roles.segment(dict(zip(header, row, strict=False)), index, row_line, where, column)
             index += 1
     except csv.Error as error:
         if '"' in "".join(recorded.row):

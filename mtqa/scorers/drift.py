@@ -111,9 +111,11 @@ SOURCE_TERM_MISSING = Rule(
     "has a translation from the bilingual lexicon in the target: something may be left out or mistranslated. "
     "The most informative missing terms are named with their glosses.")
 OFF_CONTEXT = Rule(
-    "drift/off-context", "a sentence off its document's topic",
-    explanation=f"The sentence's similarity to its neighbours and the rest of the document is over {-CONTEXT_OUTLIER_Z} "
-    "standard deviations below the document's typical sentence (length taken into account).")
+    "drift/off-context",
+    "a sentence off its document's topic",
+    explanation="The sentence's similarity to its neighbours and the rest of the document is over "
+    f"{-CONTEXT_OUTLIER_Z} standard deviations below the document's typical sentence (length taken into account).",
+)
 
 
 class DriftScorer(Scorer):
@@ -176,7 +178,7 @@ class DriftScorer(Scorer):
         handlers = {"reference": self._against_reference, "crosslingual": self._crosslingual_source,
                     "context": self._in_context, "reference-any-language": self._against_reference_text}
         for mode, indices in by_mode.items():
-            for i, result in zip(indices, handlers[mode]([segments[i] for i in indices])):
+            for i, result in zip(indices, handlers[mode]([segments[i] for i in indices]), strict=True):
                 result.raw["mode"] = mode.removesuffix("-any-language")
                 results[i] = result
         return [r if r is not None else DimensionResult(None) for r in results]
@@ -191,7 +193,7 @@ class DriftScorer(Scorer):
         # target is largely copied or paraphrased from it, a changed word or meaning is not.
         given = self.lm.score(texts, comparisons)
         return [self._compare(s, c, float(cos), g.mean_logprob)
-                for s, c, cos, g in zip(segments, comparisons, cosines, given)]
+                for s, c, cos, g in zip(segments, comparisons, cosines, given, strict=True)]
 
     def _compare(self, segment: Segment, comparison: str, cosine: float,
                  logprob_given_comparison: float) -> DimensionResult:
@@ -261,7 +263,7 @@ class DriftScorer(Scorer):
         if embedder is not None:
             cosines = embedder.similarity([s.text for s in segments], [s.source or "" for s in segments]).tolist()
         results = []
-        for segment, cosine in zip(segments, cosines):
+        for segment, cosine in zip(segments, cosines, strict=True):
             score, raw, issues = None, {}, []
             lexicon = self._lexicon(segment)
             coverage = lexicon.coverage(segment.source or "", segment.text) if lexicon else None
@@ -275,8 +277,13 @@ class DriftScorer(Scorer):
                 score = max(0.0, cosine)
                 raw["cosine"] = round(cosine, 4)
                 if cosine < MEANING_COSINE:
-                    issues.append(MEANING_CHANGED.at(
-                        0, len(segment.text), f"meaning differs from the source (cross-lingual similarity {cosine:.2f})"))
+                    issues.append(
+                        MEANING_CHANGED.at(
+                            0,
+                            len(segment.text),
+                            f"meaning differs from the source (cross-lingual similarity {cosine:.2f})",
+                        )
+                    )
             if score is None:
                 raw["reason"] = "source in another language, and no cross-lingual embedder or lexicon for it"
             results.append(DimensionResult(score, raw, issues))

@@ -72,12 +72,13 @@ def _tbx_terms(path: Path, source_lang: str | None, target_lang: str | None) -> 
                 by_language.setdefault(lang, []).append(term.text_content().strip())
             keep_as_is |= any(_no_translate(note) for note in lang_set.iter("termNote"))
         languages = list(by_language)
-        source = next((l for l in languages if _language_matches(source_lang, l)), languages[0] if languages else None)
+        first = languages[0] if languages else None
+        source = next((lang for lang in languages if _language_matches(source_lang, lang)), first)
         if source is None:
             continue
-        others = [l for l in languages if l != source]
+        others = [lang for lang in languages if lang != source]
         fallback = None if target_lang or not others else others[0]
-        target = next((l for l in others if _language_matches(target_lang, l)), fallback)
+        target = next((lang for lang in others if _language_matches(target_lang, lang)), fallback)
         for source_term in by_language[source]:
             if keep_as_is:
                 terms.append(Term(source_term, (source_term,)))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import math
 import pickle
 import re
@@ -108,7 +109,9 @@ class Lexicon:
             for text, start, end, weight, gloss, translations, romanised in self._content_terms(source)
         ))
 
-    def _split_source(self, source: str) -> tuple[tuple[str, int, int, float, str, tuple[str, ...], tuple[str, ...]], ...]:
+    def _split_source(
+        self, source: str
+    ) -> tuple[tuple[str, int, int, float, str, tuple[str, ...], tuple[str, ...]], ...]:
         """(text, start, end, weight, gloss, translation stems, romanisations) of the source's
         terms that carry weight."""
         terms = []
@@ -175,7 +178,7 @@ def _target_words(target: str) -> tuple[set[str], set[str]]:
     capitalised anyway), alone and in adjacent pairs."""
     words = _LATIN_WORD.findall(target)
     capitalised = [w.lower() for w in words[1:] if w[0].isupper()]
-    return {stem(w) for w in words}, {*capitalised, *(a + b for a, b in zip(capitalised, capitalised[1:]))}
+    return {stem(w) for w in words}, {*capitalised, *(a + b for a, b in itertools.pairwise(capitalised))}
 
 
 @lru_cache(maxsize=200_000)

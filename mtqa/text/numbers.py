@@ -148,7 +148,8 @@ _DATE = re.compile(
     r"|(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
     r"|(?P<cjk_y>\d{4})年(?P<cjk_m>\d{1,2})月(?P<cjk_d>\d{1,2})日"
     rf"|(?P<day_first>\d{{1,2}})\.?\s+(?:de\s+)?{_MONTH}\s+(?:de\s+)?(?P<year_after_month>\d{{4}})"
-    rf"|{_MONTH.replace('month_name', 'month_first')}\s+(?P<day_after_month>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})"
+    rf"|{_MONTH.replace('month_name', 'month_first')}\s+(?P<day_after_month>\d{{1,2}})(?:st|nd|rd|th)?,?"
+    r"\s+(?P<year>\d{4})"
     r")(?!\d)",
     re.IGNORECASE,
 )

@@ -33,8 +33,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import pysbd
 
@@ -78,7 +78,7 @@ FURNITURE_PATTERNS: tuple[str, ...] = (
     r"loading\.\.\.|…",
 )
 _FURNITURE = re.compile(
-    r"(?:%s)\s*(?:[:|»>›…-]+|\.\.\.)?" % "|".join(f"(?:{p})" for p in FURNITURE_PATTERNS), re.IGNORECASE
+    r"(?:" + "|".join(f"(?:{p})" for p in FURNITURE_PATTERNS) + r")\s*(?:[:|»>›…-]+|\.\.\.)?", re.IGNORECASE
 )
 
 # Abbreviations that never end a sentence: a split right after one is undone.
