@@ -17,7 +17,8 @@ API (the fluency and drift scorers use the first three; word-level evidence can 
 - `CausalLM.score_variants(text, replacements, context=None, top_k=0)`: the same text with
   each `(start, end, replacement)` applied on its own (one word swapped for an alternative),
   scored in one length-sorted batch without filling the memo; a variant's scores of the
-  words after the swapped one show how the change reads downstream.
+  words after the swapped one show how the change reads downstream. `score_once(texts)`
+  scores any texts that way.
 
 Engines (`lm_engine`): "ctranslate2" runs a converted copy of the model on CTranslate2
 (`<cache_dir>/models/<model>-ct2/`, converted once from the transformers folder that
@@ -198,7 +199,12 @@ class CausalLM:
         """`text` with each `(start, end, replacement)` applied on its own (character offsets
         into `text`), scored after `context` in one batch; not memoised."""
         variants = [text[:start] + replacement + text[end:] for start, end, replacement in replacements]
-        return self._score_uncached([(context or None, variant) for variant in variants], top_k)
+        return self.score_once(variants, context, top_k)
+
+    def score_once(self, texts: Sequence[str], context: str | None = None, top_k: int = 0) -> list[TokenScores]:
+        """`texts` scored after `context` in length-sorted batches without filling the memo:
+        for many one-off texts (the word-level test's variants)."""
+        return self._score_uncached([(context or None, text) for text in texts], top_k)
 
     def remember(self, scores: dict[tuple[str | None, str], TokenScores]) -> None:
         """Seed the memo with scores computed earlier (`mtqa eval` keeps them on disk)."""

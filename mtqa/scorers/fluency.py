@@ -143,7 +143,8 @@ class LMFluencyScorer(Scorer):
         by_segment = dict(zip(map(id, alone), self.lm.score([s.text for s in alone], top_k=LM_TOP_K), strict=True))
         others = [s for s in scored if id(s) not in by_segment]
         by_segment.update(zip(map(id, others), self.lm.score([s.text for s in others]), strict=True))
-        tests = {id(s): test_words(self.lm, by_segment[id(s)], self.wordnet) for s in alone}
+        tests = dict(zip(map(id, alone), test_words(self.lm, [by_segment[id(s)] for s in alone], self.wordnet),
+                         strict=True))
         return [self._result(by_segment[id(s)], tests.get(id(s))) if s.scored else DimensionResult(None)
                 for s in segments]  # fmt: skip
 

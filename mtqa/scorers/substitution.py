@@ -9,13 +9,13 @@ sentence, the sentence is scored again with each word swapped for candidate alte
 - near-synonyms from WordNet (mtqa.text.thesaurus), put in the word's form;
 - the LM's own likeliest words at that position (its top predictions, from the same pass).
 
-Each variant is scored from the word through the RIGHT_WORDS words after it (the prefix is the
-same), and the gain is how many bits likelier the alternative makes that stretch of text. A much
+Each variant is scored as a window of the sentence (LEFT_WORDS words before the word, the
+alternative, and the RIGHT_WORDS words after it), beside the same window as written; the gain
+is how many bits likelier the alternative makes the word and the words after it. A much
 likelier alternative is evidence that the word was swapped, and becomes the suggestion
-("overthrew -> annexed?"). The variants of a sentence are scored in one batch
-(`CausalLM.score_variants`), at most TESTED_WORDS x (THESAURUS_CANDIDATES + LM_CANDIDATES) per
-sentence, each only as long as the prefix plus a few words (benchmarks/bench_spun.py measures
-the cost).
+("overthrew -> annexed?"). The windows of all sentences are scored in one batch
+(`CausalLM.score_once`), at most TESTED_WORDS x (1 + THESAURUS_CANDIDATES + LM_CANDIDATES) per
+sentence, each a few words long (benchmarks/bench_spun.py measures the cost).
 """
 
 from __future__ import annotations
@@ -34,17 +34,20 @@ if TYPE_CHECKING:
 LN2 = math.log(2)
 # Content words tested per sentence (the most surprising ones), and the least surprisal (bits)
 # that makes a word worth testing: most well-chosen content words lie below it.
-TESTED_WORDS = 3
+TESTED_WORDS = 2
 MIN_TESTED_SURPRISAL = 9.0
 # Alternatives per tested word: WordNet near-synonyms (the most common first) and the LM's top
 # predictions; only words at least this common (wordfreq Zipf scale: 3 = once per million words)
 # are tried, as a rare word is not what the text should have said.
-THESAURUS_CANDIDATES = 1
+THESAURUS_CANDIDATES = 3
 LM_CANDIDATES = 1
 LM_TOP_K = 40
 MIN_ZIPF = 3.0
 # Words after the swapped one that the comparison covers: a wrong word makes them surprising too.
-RIGHT_WORDS = 4
+RIGHT_WORDS = 2
+# Words before it that each variant keeps: enough for the local sense, and the cost of a variant
+# stays bounded however long the sentence (measured on spun_dev by benchmarks/bench_spun.py).
+LEFT_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -72,37 +75,46 @@ class WordTest:
                                  for a in self.alternatives]}
 
 
-def test_words(lm: CausalLM, scores: TokenScores, wordnet: WordNet | None) -> list[WordTest]:
-    """The most surprising content words of `scores` (scored with `top_k` >= LM_TOP_K) with
-    their alternatives, in text order."""
-    tested = []
-    replacements: list[tuple[int, int, str]] = []
-    owners: list[tuple[int, str, str, float]] = []  # tested index, alternative, source, original bits
-    for index in _words_to_test(scores):
-        word = scores.words[index]
-        stretch_end = scores.words[min(len(scores.words), index + RIGHT_WORDS + 1) - 1].end
-        original = _bits(scores, word.start, stretch_end)
-        for text, source in _candidates(word, scores, wordnet):
-            replacements.append((word.start, stretch_end, text + scores.text[word.end:stretch_end]))
-            owners.append((len(tested), text, source, original))
-        right = sum(w.surprisal for w in scores.words[index + 1:index + 1 + RIGHT_WORDS])
-        tested.append((word, right, []))
-    if replacements:
-        # Only the prefix and the stretch are scored: the rest of the sentence is cut off.
-        variants = lm.score_variants(scores.text, [(s, len(scores.text), r) for s, _, r in replacements],
-                                     scores.context)
-        for (position, text, source, original), (start, _, replacement), variant in zip(
-                owners, replacements, variants, strict=True):
-            gain = original - _bits(variant, start, start + len(replacement))
-            tested[position][2].append(Alternative(text, source, gain))
-    return [WordTest(word, right, tuple(sorted(alternatives, key=lambda a: -a.gain)))
-            for word, right, alternatives in tested]
+def test_words(lm: CausalLM, sentences: Sequence[TokenScores], wordnet: WordNet | None) -> list[list[WordTest]]:
+    """For each of `sentences` (scored with `top_k` >= LM_TOP_K), its most surprising content
+    words with their alternatives, in text order. The variants of all sentences are scored in
+    one batch, each as a window: LEFT_WORDS words before the tested word, the word (or an
+    alternative) and the RIGHT_WORDS after it; the window as written is scored too, so a gain
+    compares like with like."""
+    windows: list[str] = []
+    plans = []  # per sentence: (word, right bits, where the word starts in its window, window index, alternatives)
+    for scores in sentences:
+        plan = []
+        for index in _words_to_test(scores):
+            word = scores.words[index]
+            stretch_end = scores.words[min(len(scores.words), index + RIGHT_WORDS + 1) - 1].end
+            head = scores.text[scores.words[max(0, index - LEFT_WORDS)].start:word.start]
+            tail = scores.text[word.end:stretch_end]
+            right = sum(w.surprisal for w in scores.words[index + 1:index + 1 + RIGHT_WORDS])
+            alternatives = []
+            for text, source in _candidates(word, scores, wordnet):
+                alternatives.append((text, source, len(windows) + 1 + len(alternatives)))
+            plan.append((word, right, len(head), len(windows), alternatives))
+            windows.append(head + word.text + tail)
+            windows.extend(head + text + tail for text, _, _ in alternatives)
+        plans.append(plan)
+    scored = lm.score_once(windows) if windows else []
+    results = []
+    for plan in plans:
+        tests = []
+        for word, right, offset, original, alternatives in plan:
+            as_written = _bits(scored[original], offset, len(windows[original]))
+            found = [Alternative(text, source, as_written - _bits(scored[at], offset, len(windows[at])))
+                     for text, source, at in alternatives]
+            tests.append(WordTest(word, right, tuple(sorted(found, key=lambda a: -a.gain))))
+        results.append(tests)
+    return results
 
 
 def describe(wordnet: WordNet | None) -> str:
     """The test's settings, for the signature."""
     return (f"words={TESTED_WORDS}@{MIN_TESTED_SURPRISAL}b,candidates={THESAURUS_CANDIDATES}+{LM_CANDIDATES}"
-            f"@zipf{MIN_ZIPF},right={RIGHT_WORDS},thesaurus={wordnet.name if wordnet else 'none'}")
+            f"@zipf{MIN_ZIPF},left={LEFT_WORDS},right={RIGHT_WORDS},thesaurus={wordnet.name if wordnet else 'none'}")
 
 
 def _words_to_test(scores: TokenScores) -> list[int]:
