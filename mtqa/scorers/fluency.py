@@ -48,7 +48,7 @@ FLAG_MIN_SURPRISAL = 12.0
 # after it this many bits likelier, or one of the LM's own predictions does by PREDICTION_BITS
 # (a higher bar: the LM picked those for the left context, so they start ahead).
 SYNONYM_BITS = 6.0
-PREDICTION_BITS = 10.0
+PREDICTION_BITS = 12.0
 SUGGESTIONS = 3
 FORMULA = ("slor=(lm_logprob-unigram_logprob)/n_tokens, unknown words neutral; "
            "score=sigmoid((slor-{p}*ln(n_tokens)-({m}))/{s})")

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 LN2 = math.log(2)
 # Content words tested per sentence (the most surprising ones), and the least surprisal (bits)
 # that makes a word worth testing: most well-chosen content words lie below it.
-TESTED_WORDS = 2
+TESTED_WORDS = 3
 MIN_TESTED_SURPRISAL = 9.0
 # Alternatives per tested word: WordNet near-synonyms (the most common first) and the LM's top
 # predictions; only words at least this common (wordfreq Zipf scale: 3 = once per million words)
@@ -44,10 +44,10 @@ LM_CANDIDATES = 1
 LM_TOP_K = 40
 MIN_ZIPF = 3.0
 # Words after the swapped one that the comparison covers: a wrong word makes them surprising too.
-RIGHT_WORDS = 2
+RIGHT_WORDS = 4
 # Words before it that each variant keeps: enough for the local sense, and the cost of a variant
 # stays bounded however long the sentence (measured on spun_dev by benchmarks/bench_spun.py).
-LEFT_WORDS = 3
+LEFT_WORDS = 8
 
 
 @dataclass(frozen=True)
