@@ -414,6 +414,8 @@ def test_shades_follow_the_verdict_and_the_thresholds(dashboard, browser):
     review_from, fail_from = wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR,
                                                                        "[data-testid='stSlider'] input[type=range]"))
     driver.execute_script("arguments[0].focus()", review_from)
+    # Under load the expander may still be opening: the key goes to the slider once it has focus.
+    wait_for(driver, lambda d: d.execute_script("return document.activeElement === arguments[0]", review_from))
     ActionChains(driver).send_keys(Keys.PAGE_DOWN).perform()  # review from 0.5768 down to 0.4768
     wait_for(driver, lambda d: "0.48 – 0.62" in d.find_element(By.CSS_SELECTOR, ".mtqa-legend").text)
     # A review sentence's shade says how near its risk is to fail within the review band, so
