@@ -127,6 +127,27 @@ def test_with_a_reference_the_word_level_test_is_not_run(scorer) -> None:
     assert "words_tested" not in result.raw and result.score is not None
 
 
+def test_the_word_level_test_can_be_turned_off(settings: Settings, scorer) -> None:
+    with component("fluency", "lm").build(settings.replace(word_choice=False)) as plain:
+        (off,) = plain.score(segments_of(POWER))
+        assert plain.signature()["word_choice"] == "off"
+    (on,) = scorer.score(segments_of(POWER))
+    assert "words_tested" in on.raw and "words_tested" not in off.raw
+    assert [i for i in off.issues if i.rule == "fluency/word-choice"] == []
+    assert off.score == pytest.approx(on.score)  # the sentence's own score does not depend on it
+
+
+def test_the_word_choice_flag_and_setting_reach_the_settings(tmp_path) -> None:
+    from mtqa.cli import build_parser
+    from mtqa.commands.options import settings_from_args
+
+    assert settings_from_args(build_parser().parse_args(["check", "--no-word-choice", "x.txt"])).word_choice is False
+    config = tmp_path / "mtqa.toml"
+    config.write_text("word_choice = false\n", "utf-8")
+    assert load_settings(config_path=config).word_choice is False
+    assert Settings().word_choice is True
+
+
 def test_top_k_predictions_come_from_the_same_pass(settings: Settings) -> None:
     lm = load_causal_lm(settings.lm, settings.cache_dir, settings.dtype, settings.device)
     text = "The talks ended without an agreement."

@@ -8,7 +8,8 @@ from pathlib import Path
 from mtqa.core.config import FAIL_ON, LM_COMPUTE_TYPES, LM_ENGINES, Settings, load_settings
 
 # flag dest -> Settings field, where they differ only by name
-SETTING_FLAGS = ("lm", "embedder", "crosslingual_embedder", "lexicon", "thesaurus", "grammar", "languagetool_url",
+SETTING_FLAGS = ("lm", "embedder", "crosslingual_embedder", "lexicon", "thesaurus", "word_choice", "grammar",
+                 "languagetool_url",
                  "language", "device", "dtype", "lm_engine", "lm_compute", "batch_size", "threads", "cache_dir",
                  "fail_on", "review_threshold", "fail_threshold", "risk_model",
                  "select", "ignore", "min_scores", "max_flagged", "baseline", "glossary",
@@ -32,6 +33,10 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
     models.add_argument("--thesaurus", metavar="auto|none|FOLDER",
                         help="WordNet database folder for near-synonyms of suspect words in text with no source "
                         "or reference (default auto: Debian's wordnet-base, $WNHOME/dict or NLTK's wordnet data)")
+    models.add_argument("--word-choice", action=argparse.BooleanOptionalAction, default=None,
+                        help="test the most surprising words of text with no source or reference against "
+                        "near-synonyms and the LM's predictions (fluency/word-choice; the default); "
+                        "--no-word-choice is faster on short strings")
     models.add_argument("--grammar", metavar="BACKEND",
                         help="grammar backend: auto (default), harper, languagetool, none, or a plugin's")
     models.add_argument("--use", dest="use", type=component_choice, action="append", metavar="DIMENSION=NAME",

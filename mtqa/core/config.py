@@ -55,6 +55,9 @@ class Settings:
     # WordNet for near-synonyms of suspect words in text with nothing to compare with
     # (mtqa.text.thesaurus): "auto" (Debian's wordnet-base, $WNHOME, NLTK's data), "none", or a folder.
     thesaurus: str = "auto"
+    # The word-level test (fluency/word-choice) of text with nothing to compare with; it costs up
+    # to 7 times the LM's work on short sentences (benchmarks/bench_pipeline.py), so it can be off.
+    word_choice: bool = True
     # Components, by registered name (`mtqa rules` and mtqa.scorers.registry); "none" disables one.
     fluency: str = "lm"
     grammar: str = "auto"  # auto | harper | languagetool | a plugin's

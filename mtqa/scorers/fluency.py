@@ -132,13 +132,14 @@ class LMFluencyScorer(Scorer):
             "unigram": f"wordfreq:{self.language}",
             "fluency_flag": f"excess>={FLAG_EXCESS_BITS}b,surprisal>={FLAG_MIN_SURPRISAL}b",
             "fluency_spans": self.settings.fluency_spans,
-            "word_choice": (f"{describe(self.wordnet)},synonym>={SYNONYM_BITS}b,"
-                            f"prediction>={PREDICTION_BITS}b"),
+            "word_choice": (f"{describe(self.wordnet)},synonym>={SYNONYM_BITS}b,prediction>={PREDICTION_BITS}b"
+                            if self.settings.word_choice else "off"),
         }
 
     def score(self, segments: Sequence[Segment]) -> list[DimensionResult]:
         scored = [segment for segment in segments if segment.scored]
-        alone = [s for s in scored if comparison_mode(s, s.language(self.settings.language)) == "context"]
+        alone = [s for s in scored if self.settings.word_choice
+                 and comparison_mode(s, s.language(self.settings.language)) == "context"]
         # One pass each: the word-level test needs the LM's top predictions, the rest does not.
         by_segment = dict(zip(map(id, alone), self.lm.score([s.text for s in alone], top_k=LM_TOP_K), strict=True))
         others = [s for s in scored if id(s) not in by_segment]
