@@ -104,10 +104,12 @@ POWER = ("Blinken reiterated Washington’s call for Russia to reduce the crisis
 def test_a_swapped_word_is_reported_with_what_the_model_expects_instead(scorer) -> None:
     (result,) = scorer.score(segments_of(POWER))
     (choice,) = [i for i in result.issues if i.rule == "fluency/word-choice" and POWER[i.start:i.end] == "power"]
-    assert choice.suggestions and "power" not in choice.suggestions
-    assert choice.message == ("‘power’ does not fit here; the language model expects "
-                              + " or ".join(f"‘{s}’" for s in choice.suggestions[:2]))
     tested = {t["word"]: t for t in result.raw["words_tested"]}
+    synonyms = {a["text"] for a in tested["power"]["alternatives"] if a["source"] == "thesaurus"}
+    # Replacements offered are near-synonyms; the model's own prediction is only named.
+    assert choice.suggestions and set(choice.suggestions) <= synonyms and "power" not in choice.suggestions
+    assert choice.message.startswith("‘power’ does not fit here; the language model expects ‘")
+    assert all(f"‘{s}’" in choice.message for s in choice.suggestions[:1])
     assert max(a["gain"] for a in tested["power"]["alternatives"]) >= 6.0
     assert result.raw["word_choices"] >= 1
     assert max(result.raw["synonym_gain_bits"], result.raw["prediction_gain_bits"]) >= 6.0

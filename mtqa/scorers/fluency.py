@@ -100,8 +100,8 @@ WORD_CHOICE = Rule(
     explanation="Text with neither source nor reference only: the sentence's most surprising content words are "
     "swapped for WordNet near-synonyms and for the language model's likeliest words, and the word and the "
     f"words after it are scored again. A near-synonym that makes them {SYNONYM_BITS:g} bits likelier (a "
-    f"prediction of the model's, {PREDICTION_BITS:g} bits) is suggested: the word was probably swapped for a "
-    "synonym of the wrong sense, as article spinners do.")
+    f"prediction of the model's, {PREDICTION_BITS:g} bits) is named: the word was probably swapped for a "
+    "synonym of the wrong sense, as article spinners do. Only near-synonyms are offered as replacements.")
 
 
 class LMFluencyScorer(Scorer):
@@ -208,14 +208,21 @@ def _suggestions(test: WordTest) -> list[str]:
 
 
 def word_choice_issues(tests: list[WordTest]) -> list[Issue]:
+    """A finding per tested word an alternative reads much better than. Only near-synonyms are
+    offered as replacements: the model's own prediction says what it expected, which may mean
+    something else (‘skepticism’ -> ‘company’), so it is named in the message only."""
     issues = []
+    sources = {}
     for test in tests:
-        suggestions = _suggestions(test)
-        if suggestions:
-            expected = " or ".join(f"‘{s}’" for s in suggestions[:2])
+        sources.update((a.text, a.source) for a in test.alternatives)
+        expected = _suggestions(test)
+        if expected:
+            synonyms = [s for s in expected if sources[s] == "thesaurus"]
+            shown = expected[:2] if not synonyms or synonyms[0] in expected[:2] else [expected[0], synonyms[0]]
+            named = " or ".join(f"‘{s}’" for s in shown)
             issues.append(WORD_CHOICE.at(test.word.start, test.word.end,
                                          f"‘{test.word.text}’ does not fit here; the language model expects "
-                                         f"{expected}", suggestions))
+                                         f"{named}", synonyms))
     return issues
 
 
