@@ -130,3 +130,11 @@ def test_no_warning_for_a_clean_config(tmp_path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load_settings(pyproject(tmp_path, "batch_size = 8\nallow_words = [\"Zelenskyy\"]\n"))
+
+
+def test_a_missing_config_file_is_one_line_naming_it(tmp_path, article, one_line_error) -> None:
+    from mtqa.cli import main
+
+    missing = tmp_path / "nope.toml"
+    assert main(["check", str(article), "--config", str(missing), "--no-progress"]) == 2
+    assert one_line_error() == f"mtqa: error: {missing}: no such file\n"

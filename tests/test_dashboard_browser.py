@@ -28,7 +28,11 @@ import pytest
 
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import ElementClickInterceptedException, TimeoutException
+    from selenium.common.exceptions import (
+        ElementClickInterceptedException,
+        StaleElementReferenceException,
+        TimeoutException,
+    )
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -186,7 +190,9 @@ def browser(tmp_path) -> Iterator[Callable[..., "webdriver.Chrome"]]:
 
 
 def wait_for(driver, condition, timeout: float = WAIT):
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(condition)
+    # Streamlit replaces elements when it re-renders: one found a moment ago may be gone (stale).
+    return WebDriverWait(driver, timeout, poll_frequency=0.1,
+                         ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def sentences(driver) -> list:
@@ -437,7 +443,7 @@ def test_shades_follow_the_verdict_and_the_thresholds(dashboard, browser):
             break
         except TimeoutException:
             continue
-    assert "0.48 – 0.62" in driver.find_element(By.CSS_SELECTOR, ".mtqa-legend").text
+    wait_for(driver, lambda d: "0.48 – 0.62" in d.find_element(By.CSS_SELECTOR, ".mtqa-legend").text)
     # A review sentence's shade says how near its risk is to fail within the review band, so
     # widening the band recolours them (sentences with only a base rate against them stay ok).
     wait_for(driver, lambda d: len(review_shades(d)) >= len(before) and review_shades(d) != before)
