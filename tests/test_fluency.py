@@ -165,9 +165,7 @@ def test_top_k_predictions_come_from_the_same_pass(settings: Settings) -> None:
 
 def test_variants_score_like_the_texts_they_spell(settings: Settings) -> None:
     lm = load_causal_lm(settings.lm, settings.cache_dir, settings.dtype, settings.device)
-    text = "Russia overthrew the peninsula in 2014."
-    start = text.index("overthrew")
-    annexed, cut = lm.score_variants(text, [(start, start + 9, "annexed"), (start, len(text), "annexed it")])
+    annexed, cut = lm.score_once(["Russia annexed the peninsula in 2014.", "Russia annexed it"])
     (direct,) = lm.score(["Russia annexed the peninsula in 2014."])
     assert annexed.text == direct.text and annexed.logprobs == pytest.approx(direct.logprobs, abs=1e-4)
     assert cut.text == "Russia annexed it"

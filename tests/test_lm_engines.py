@@ -103,9 +103,9 @@ def test_top_k_predictions_agree_across_engines(ct2: CausalLM, torch_lm: CausalL
 def test_variants_are_scored_like_the_texts_they_spell_and_not_memoised(ct2: CausalLM) -> None:
     text, context = "Russia in 2014 overthrew the Crimea Peninsula.", "It was a tense year."
     start = text.index("overthrew")
-    replacements = [(start, start + len("overthrew"), word) for word in ("annexed", "seized", "overthrew")]
+    spelled = [text[:start] + word + text[start + len("overthrew"):] for word in ("annexed", "seized", "overthrew")]
     size = len(ct2.memo)
-    variants = ct2.score_variants(text, replacements, context, top_k=2)
+    variants = ct2.score_once(spelled, context, top_k=2)
     assert len(ct2.memo) == size
     assert [v.text for v in variants] == [text.replace("overthrew", w) for w in ("annexed", "seized", "overthrew")]
     for variant in variants:

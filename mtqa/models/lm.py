@@ -14,11 +14,9 @@ API (the fluency and drift scorers use the first three; word-level evidence can 
   tokens at text position i (what the model expected instead of `tokens[i]`; the last entry is for the
   position after the text), each `(token text with its leading space, log-probability)`,
   likeliest first.
-- `CausalLM.score_variants(text, replacements, context=None, top_k=0)`: the same text with
-  each `(start, end, replacement)` applied on its own (one word swapped for an alternative),
-  scored in one length-sorted batch without filling the memo; a variant's scores of the
-  words after the swapped one show how the change reads downstream. `score_once(texts)`
-  scores any texts that way.
+- `CausalLM.score_once(texts, context=None, top_k=0)`: one-off texts (the word-level test's
+  variants of a sentence, one word swapped for an alternative) scored in length-sorted
+  batches without filling the memo.
 
 Engines (`lm_engine`): "ctranslate2" runs a converted copy of the model on CTranslate2
 (`<cache_dir>/models/<model>-ct2/`, converted once from the transformers folder that
@@ -193,13 +191,6 @@ class CausalLM:
         found.update(zip(missing, self._score_uncached(missing, top_k), strict=True))
         self.memo.update((key, found[key]) for key in missing)
         return [found[key] for key in keys]
-
-    def score_variants(self, text: str, replacements: Sequence[tuple[int, int, str]],
-                       context: str | None = None, top_k: int = 0) -> list[TokenScores]:  # fmt: skip
-        """`text` with each `(start, end, replacement)` applied on its own (character offsets
-        into `text`), scored after `context` in one batch; not memoised."""
-        variants = [text[:start] + replacement + text[end:] for start, end, replacement in replacements]
-        return self.score_once(variants, context, top_k)
 
     def score_once(self, texts: Sequence[str], context: str | None = None, top_k: int = 0) -> list[TokenScores]:
         """`texts` scored after `context` in length-sorted batches without filling the memo:

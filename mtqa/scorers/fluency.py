@@ -27,7 +27,7 @@ from mtqa.core.components import ComponentSpec, Feature, Rule, Scorer
 from mtqa.core.config import Settings
 from mtqa.core.documents import DimensionResult, Issue, Segment
 from mtqa.core.risk import logistic
-from mtqa.scorers.substitution import LM_TOP_K, WordTest, describe, test_words
+from mtqa.scorers.substitution import LM_TOP_K, Alternative, WordTest, describe, test_words
 from mtqa.text.language import comparison_mode
 
 if TYPE_CHECKING:
@@ -202,9 +202,10 @@ def word_choice_evidence(tests: list[WordTest]) -> dict[str, Any]:
     }
 
 
-def _suggestions(test: WordTest) -> list[str]:
+def _suggestions(test: WordTest) -> list[Alternative]:
+    """The alternatives that read better by their kind's bar, best first."""
     bar = {"thesaurus": SYNONYM_BITS, "lm": PREDICTION_BITS}
-    return [a.text for a in test.alternatives if a.gain >= bar[a.source]][:SUGGESTIONS]
+    return [a for a in test.alternatives if a.gain >= bar[a.source]][:SUGGESTIONS]
 
 
 def word_choice_issues(tests: list[WordTest]) -> list[Issue]:
@@ -212,13 +213,13 @@ def word_choice_issues(tests: list[WordTest]) -> list[Issue]:
     offered as replacements: the model's own prediction says what it expected, which may mean
     something else (‘skepticism’ -> ‘company’), so it is named in the message only."""
     issues = []
-    sources = {}
     for test in tests:
-        sources.update((a.text, a.source) for a in test.alternatives)
         expected = _suggestions(test)
         if expected:
-            synonyms = [s for s in expected if sources[s] == "thesaurus"]
-            shown = expected[:2] if not synonyms or synonyms[0] in expected[:2] else [expected[0], synonyms[0]]
+            synonyms = [a.text for a in expected if a.source == "thesaurus"]
+            shown = [a.text for a in expected[:2]]
+            if synonyms and synonyms[0] not in shown:
+                shown = [shown[0], synonyms[0]]
             named = " or ".join(f"‘{s}’" for s in shown)
             issues.append(WORD_CHOICE.at(test.word.start, test.word.end,
                                          f"‘{test.word.text}’ does not fit here; the language model expects "
