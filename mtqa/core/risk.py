@@ -178,13 +178,11 @@ class RiskModel:
         if segment.kind == "heading":
             values = {k: v for k, v in values.items() if k.split(".", 1)[0] in HEADING_DIMENSIONS}
         risk, parts = self.models[mode].risk(values)
-        if segment.kind == "heading" and sum(parts.values()) <= 0:
-            verdict = self.verdict(0.0, issues, mode)  # nothing it is judged on speaks against it
-        else:
-            verdict = self.verdict(risk, issues, mode)
+        # A heading whose features do not speak against it is judged at risk 0.
+        decisive = 0.0 if segment.kind == "heading" and sum(parts.values()) <= 0 else risk
         evidence = explain(parts, dims, issues)
-        if not evidence:  # nothing but a base rate such as length: not flagged at any threshold
-            verdict = "ok"
+        verdict = decide(decisive, self.thresholds(mode), any(i.severity in REVIEW_SEVERITIES for i in issues),
+                         bool(evidence))
         reasons = evidence if verdict != "ok" else []
         # `evidence` lets a reader re-apply the verdict rule at other thresholds (the dashboard).
         raw["risk"] = {"mode": mode, "model": self.version, "evidence": bool(evidence),
@@ -199,13 +197,20 @@ class RiskModel:
             return LOCALISATION_MODE
         return RISK_MODES[comparison_mode(segment, language)]
 
-    def verdict(self, risk: float, issues: list[Issue], mode: str | None = None) -> Verdict:
-        review_threshold, fail_threshold = self.thresholds(mode)
-        if risk >= fail_threshold:
-            return "fail"
-        if risk >= review_threshold or any(i.severity in REVIEW_SEVERITIES for i in issues):
-            return "review"
+
+def decide(risk: float, thresholds: tuple[float, float], major_finding: bool, evidence: bool) -> Verdict:
+    """The verdict rule, shared with the dashboard (which re-applies it at other thresholds):
+    fail from the fail threshold, review from the review threshold or with a major finding,
+    and never flagged with nothing but a base rate such as length against it (`evidence`:
+    `explain` found a reason)."""
+    review_threshold, fail_threshold = thresholds
+    if not evidence:
         return "ok"
+    if risk >= fail_threshold:
+        return "fail"
+    if risk >= review_threshold or major_finding:
+        return "review"
+    return "ok"
 
 
 def is_localisation(segment: Segment, dims: dict[str, DimensionResult], language: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mtqa.core.risk import REVIEW_SEVERITIES
+from mtqa.core.risk import REVIEW_SEVERITIES, decide
 
 Thresholds = dict[str, tuple[float, float]]  # comparison mode -> (review, fail)
 FLAGGED = ("review", "fail")
@@ -58,15 +58,9 @@ def verdict_at(segment: dict[str, Any], thresholds: Thresholds) -> str:
     mode = segment_mode(segment)
     if segment["verdict"] == "skipped" or segment["risk"] is None or mode not in thresholds:
         return segment["verdict"]
-    if not segment["raw"]["risk"].get("evidence", True):  # only a base rate spoke against it
-        return "ok"
-    review, fail = thresholds[mode]
-    risk = decisive_risk(segment)
-    if risk >= fail:
-        return "fail"
-    if risk >= review or any(issue["severity"] in REVIEW_SEVERITIES for issue in segment["issues"]):
-        return "review"
-    return "ok"
+    major_finding = any(issue["severity"] in REVIEW_SEVERITIES for issue in segment["issues"])
+    return decide(decisive_risk(segment), thresholds[mode], major_finding,
+                  segment["raw"]["risk"].get("evidence", True))
 
 
 def with_verdicts(segments: list[dict[str, Any]], thresholds: Thresholds) -> list[dict[str, Any]]:
