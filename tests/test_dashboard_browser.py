@@ -571,7 +571,11 @@ def upload(driver, path: Path) -> None:
         click(driver, summary)
     wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "input[type=file]"))[0].send_keys(str(path))
     wait_for(driver, lambda d: d.find_elements(By.XPATH, f"//*[contains(text(), '{path.name}')]"))
-    click(driver, driver.find_element(By.XPATH, "//button[normalize-space(.)='Check']"))
+    # Streamlit disables a form's submit button while one of its files is still uploading, and a
+    # click on a disabled button is dropped without an error.
+    buttons = "//button[normalize-space(.)='Check']"
+    check = wait_for(driver, lambda d: next((b for b in d.find_elements(By.XPATH, buttons) if b.is_enabled()), False))
+    click(driver, check)
 
 
 def test_an_upload_a_reader_fails_on_shows_one_line(dashboard, browser, tmp_path):
