@@ -178,8 +178,7 @@ class RiskModel:
         if segment.kind == "heading":
             values = {k: v for k, v in values.items() if k.split(".", 1)[0] in HEADING_DIMENSIONS}
         risk, parts = self.models[mode].risk(values)
-        # A heading whose features do not speak against it is judged at risk 0.
-        decisive = 0.0 if segment.kind == "heading" and sum(parts.values()) <= 0 else risk
+        decisive = decisive_risk(risk, segment.kind, parts)
         evidence = explain(parts, dims, issues)
         verdict = decide(decisive, self.thresholds(mode), any(i.severity in REVIEW_SEVERITIES for i in issues),
                          bool(evidence))
@@ -196,6 +195,12 @@ class RiskModel:
         if LOCALISATION_MODE in self.models and is_localisation(segment, dims, language):
             return LOCALISATION_MODE
         return RISK_MODES[comparison_mode(segment, language)]
+
+
+def decisive_risk(risk: float, kind: str | None, contributions: dict[str, float]) -> float:
+    """The risk a verdict is decided on, shared with the dashboard: a heading (a fragment by
+    design) whose features' contributions do not speak against it is judged at risk 0."""
+    return 0.0 if kind == "heading" and sum(contributions.values()) <= 0 else risk
 
 
 def decide(risk: float, thresholds: tuple[float, float], major_finding: bool, evidence: bool) -> Verdict:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from mtqa.core.risk import REVIEW_SEVERITIES, decide
+from mtqa.core.risk import decisive_risk as core_decisive_risk
 
 Thresholds = dict[str, tuple[float, float]]  # comparison mode -> (review, fail)
 FLAGGED = ("review", "fail")
@@ -43,13 +44,9 @@ def modes_in(segments: list[dict[str, Any]]) -> list[str]:
 
 
 def decisive_risk(segment: dict[str, Any]) -> float:
-    """The risk the verdict was decided on. A heading whose features did not raise its risk is
-    judged at risk 0 (mtqa.core.risk: headings are fragments by design)."""
-    risk = segment["risk"] or 0.0
+    """The risk the segment's verdict was decided on (`mtqa.core.risk.decisive_risk`)."""
     contributions = (segment.get("raw") or {}).get("risk", {}).get("contributions", {})
-    if segment.get("kind") == "heading" and sum(contributions.values()) <= 0:
-        return 0.0
-    return risk
+    return core_decisive_risk(segment["risk"] or 0.0, segment.get("kind"), contributions)
 
 
 def verdict_at(segment: dict[str, Any], thresholds: Thresholds) -> str:
