@@ -31,7 +31,7 @@ from mtqa.evaluation.stats import grouped_kendall_tau
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "mtqa" / "data" / "risk_model.json"
-VERSION = "risk-v2"
+VERSION = "risk-v3"
 
 
 def main(argv: list[str] | None = None) -> int:

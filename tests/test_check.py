@@ -15,9 +15,9 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "fixtures" / "spun_news_article.txt"
-# Visibly garbled by the rewriter (wrong word, reversed meaning, broken agreement).
-GARBLED = ["Russia in 2014 overthrew the Crimea Peninsula", "on the verge of a conflict that could reduce tensions",
-           "These [military] Aid is not just about"]
+# One reader's sentence-by-sentence judgement of the sample (2 badly garbled, 1 slightly, 0 clean),
+# made against the original story; never fitted on.
+READER_LABELS = ROOT / "benchmarks" / "spun_article_labels.tsv"
 JSONL_FIELDS = {"file", "index", "id", "text", "start", "end", "scores", "raw", "risk", "verdict", "issues"}
 
 
@@ -48,13 +48,26 @@ def test_every_sentence_has_the_documented_fields_and_offsets_into_the_file(samp
     assert "Source link" in skipped and all(r["risk"] is None for r in sample_rows if r["verdict"] == "skipped")
 
 
-def test_garbled_sentences_are_flagged_with_reasons_and_clean_ones_pass(sample_rows) -> None:
+def test_risk_spreads_ranks_garbled_sentences_above_clean_ones_and_names_the_word(sample_rows) -> None:
     clean = by_text(sample_rows, "Your visit is very important")
     assert clean["verdict"] == "ok" and clean["reasons"] == []
-    for garbled in GARBLED:
-        row = by_text(sample_rows, garbled)
-        assert row["verdict"] in ("review", "fail"), garbled
-        assert row["reasons"], garbled
+    scored = [row for row in sample_rows if row["risk"] is not None]
+    risks = [row["risk"] for row in scored]
+    assert max(risks) - min(risks) >= 0.35
+    labels = [line.split("\t", 1) for line in READER_LABELS.read_text("utf-8").splitlines()[1:]]
+    by_label: dict[str, list[float]] = {"0": [], "2": []}
+    for row in scored:
+        label = next(label for label, start in labels if row["text"].startswith(start))
+        by_label.get(label, []).append(row["risk"])
+    garbled, clean_risks = by_label["2"], by_label["0"]
+    above = sum((g > c) + 0.5 * (g == c) for g in garbled for c in clean_risks) / (len(garbled) * len(clean_risks))
+    assert above >= 0.65  # AUC, badly garbled against clean (0.5: chance)
+    flagged = [row for row in scored if row["verdict"] != "ok"]
+    assert flagged and all(row["reasons"] for row in flagged)
+    # a word-level reason: which word does not fit, and what the language model expects instead
+    assert any(issue["rule"] == "fluency/word-choice" and issue["suggestions"]
+               for row in flagged for issue in row["issues"])
+    assert any("does not fit here" in reason for row in flagged for reason in row["reasons"])
 
 
 def test_the_gate_sets_the_exit_code(tmp_path, pinned_flags) -> None:

@@ -26,6 +26,7 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest
 
 from mtqa.core.errors import InputError
+from mtqa.core.risk import RiskModel
 from mtqa.dashboard import APP_PATH
 from mtqa.dashboard.decisions import DecisionStore
 from mtqa.dashboard.jobs import Cancelled, Job, ScoringService, read_in_child
@@ -128,9 +129,10 @@ def test_saved_sample_opens_shaded_by_verdict(db):
     shades = {colour for verdict in ("review", "fail") for colour in SHADES[verdict]}
     assert any(colour in html for colour in shades)
     assert "mtqa-badge" in html  # flagged sentences carry a text badge too
-    # The legend gives the thresholds in use, which are the run's.
+    # The legend gives the thresholds in use, which are the run's (the shipped model's for a document).
     legend = html_bodies(app)
-    assert "0.58" in legend and "0.62" in legend
+    review, fail = RiskModel.load().thresholds("document")
+    assert f"{review:.2f}" in legend and f"{fail:.2f}" in legend
 
 
 @pytest.mark.slow
@@ -249,10 +251,10 @@ def test_moving_the_thresholds_recounts_and_recolours(db):
     key = next(slider.key for slider in app.slider if slider.key.startswith("thresholds_"))
     # Higher thresholds flag fewer sentences. (A lower one need not flag more: a sentence with
     # nothing but a base rate against it stays ok at any threshold, as in the pipeline.)
-    app.slider(key=key).set_value((0.9, 0.95)).run()
+    app.slider(key=key).set_value((0.95, 0.99)).run()
     html = reading_html(app)
     assert html.count("mtqa-badge") < flagged_before
-    assert "0.90 – 0.95" in html_bodies(app)  # the legend follows
+    assert "0.95 – 0.99" in html_bodies(app)  # the legend follows
     assert any(caption.value.startswith("ok ") for caption in app.caption)
     app.button(key="thresholds_reset").click().run()
     assert reading_html(app).count("mtqa-badge") == flagged_before

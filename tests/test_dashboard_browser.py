@@ -93,14 +93,15 @@ class Dashboard:
     """One `mtqa dashboard` process (in its own process group) and what it was given."""
 
     def __init__(self, folder: Path, db: Path, files: tuple[str, ...], options: list[str],
-                 environment: dict[str, str] | None = None, host: str = "127.0.0.1") -> None:
+                 environment: dict[str, str] | None = None, host: str = "127.0.0.1", cwd: Path | None = None) -> None:
         self.port, self.db = free_port(), db
         self.log_path = folder / f"dashboard-{self.port}.log"
         command = [sys.executable, "-m", "mtqa", "dashboard", *files, "--db", str(db), "--reviewer", "browser-test",
                    "--server.port", str(self.port), "--server.headless", "true", *options]
         with self.log_path.open("w") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                                            env={**os.environ, "PYTHONPATH": str(REPO), **(environment or {})})
+                                            env={**os.environ, "PYTHONPATH": str(REPO), **(environment or {})},
+                                            cwd=cwd)
         self.url = f"http://{host}:{self.port}"
         wait_until_serving(self.url, self.process)
 
@@ -121,12 +122,20 @@ class Dashboard:
                 "SELECT segment_index, reviewer, action, edited_text, note FROM decisions ORDER BY id").fetchall()
 
 
+# The sample's saved run is scored at thresholds of the tests' own (an mtqa.toml where the first
+# start runs), not the shipped risk model's calibration: low enough that the sample has sentences
+# to review and to fail, and a band narrow enough that moving a threshold recolours its sentences.
+# The run keeps them, and the legend shows them.
+RUN_REVIEW, RUN_FAIL = 0.3, 0.4
+
+
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory) -> Path:
     """A decisions database with the sample's run, scored by a first start of the dashboard."""
     require_browser()
     folder = tmp_path_factory.mktemp("first-start")
-    dashboard = Dashboard(folder, folder / "decisions.sqlite3", (), [])
+    (folder / "mtqa.toml").write_text(f"review_threshold = {RUN_REVIEW}\nfail_threshold = {RUN_FAIL}\n", "utf-8")
+    dashboard = Dashboard(folder, folder / "decisions.sqlite3", (), [], cwd=folder)
     driver = make_browser(folder / "chromium")
     try:
         driver.get(dashboard.url)
@@ -416,7 +425,7 @@ def test_shades_follow_the_verdict_and_the_thresholds(dashboard, browser):
         else:
             assert background == "rgb(0, 0, 0, 0)", (verdict, background)
     legend = driver.find_element(By.CSS_SELECTOR, ".mtqa-legend").text
-    assert "0.58" in legend and "0.62" in legend
+    assert f"{RUN_REVIEW:.2f} – {RUN_FAIL:.2f}" in legend
 
     def review_shades(d):
         spans = d.find_elements(By.CSS_SELECTOR, "span.mtqa-seg.mtqa-review")
@@ -430,9 +439,9 @@ def test_shades_follow_the_verdict_and_the_thresholds(dashboard, browser):
                                                                        "[data-testid='stSlider'] input[type=range]"))
     def legend_review_moved(d):
         legend = d.find_element(By.CSS_SELECTOR, ".mtqa-legend").text
-        return "0.58 – 0.62" not in legend and "– 0.62" in legend
+        return f"{RUN_REVIEW:.2f} – " not in legend and f"– {RUN_FAIL:.2f}" in legend
 
-    # Page Down moves the review threshold from 0.5768 to 0.4768. Under load the expander may
+    # Page Down moves the review threshold down by 0.1. Under load the expander may
     # still be opening and a key press can be lost: press again only while nothing has moved.
     for _ in range(3):
         driver.execute_script("arguments[0].focus()", review_from)
@@ -443,11 +452,12 @@ def test_shades_follow_the_verdict_and_the_thresholds(dashboard, browser):
             break
         except TimeoutException:
             continue
-    wait_for(driver, lambda d: "0.48 – 0.62" in d.find_element(By.CSS_SELECTOR, ".mtqa-legend").text)
+    lowered = f"{RUN_REVIEW - 0.1:.2f} – {RUN_FAIL:.2f}"
+    wait_for(driver, lambda d: lowered in d.find_element(By.CSS_SELECTOR, ".mtqa-legend").text)
     # A review sentence's shade says how near its risk is to fail within the review band, so
     # widening the band recolours them (sentences with only a base rate against them stay ok).
     wait_for(driver, lambda d: len(review_shades(d)) >= len(before) and review_shades(d) != before)
-    assert fail_from.get_attribute("value") == "0.6235"  # the other threshold stays exactly where it was
+    assert float(fail_from.get_attribute("value")) == RUN_FAIL  # the other threshold stays exactly where it was
 
 
 CONTRAST_JS = """

@@ -256,7 +256,7 @@ def test_fit_risk_writes_a_model_that_loads(pipeline, tmp_path, monkeypatch, cac
         assert 0 <= review <= fail <= 1
     # the shipped model is a fitted one in the same format
     shipped = RiskModel.load()
-    assert shipped.version.startswith("risk-v2") and set(shipped.models) == {"source", "document", "reference", "l10n"}
+    assert shipped.version.startswith("risk-v3") and set(shipped.models) == {"source", "document", "reference", "l10n"}
 
 
 def test_eval_spun_end_to_end(pipeline):
