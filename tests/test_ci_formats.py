@@ -290,3 +290,15 @@ def test_real_run_is_valid_located_and_byte_identical(tmp_path, sarif_schema, ju
         assert region_text(text, region) == region.get("snippet", {}).get("text", "")
     assert len((tmp_path / "1.txt").read_text("utf-8").splitlines()) == len(
         [r for r in results if "suppressions" not in r])
+
+
+def test_text_gives_each_finding_once_and_reasons_that_add_to_them():
+    article = judged(read("docs/article.md", ARTICLE), {
+        "Their was": dict(verdict="fail",
+                          reasons=("grammar: Possible agreement error (+1 more)", "fluency: reads unnaturally"),
+                          issues=(("grammar", "AGREEMENT", "Their", "Possible agreement error"),
+                                  ("grammar", "SPELL", "bridge", "Unknown word, café?"))),
+    })
+    text = render(make_report(article), "text")
+    assert text.count("Possible agreement error") == 1 and "grammar/AGREEMENT: “Their” Possible agreement error" in text
+    assert "· fluency: reads unnaturally" in text  # a reason no finding states is kept

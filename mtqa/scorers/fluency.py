@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from mtqa.core.components import ComponentSpec, Feature, Rule, Scorer
 from mtqa.core.config import Settings
 from mtqa.core.documents import DimensionResult, Issue, Segment
 from mtqa.core.risk import logistic
-from mtqa.scorers.substitution import LM_TOP_K, Alternative, WordTest, describe, test_words
+from mtqa.scorers.substitution import LM_TOP_K, Alternative, WordTest, describe, load_tables, test_words
 from mtqa.text.language import comparison_mode
 
 if TYPE_CHECKING:
@@ -116,6 +117,11 @@ class LMFluencyScorer(Scorer):
         self.settings = settings
         self.language = settings.language.split("-")[0].lower()
         self.wordnet = load_wordnet(settings.thesaurus)
+        # The word-level test's tables load on a thread of their own while the models load,
+        # which takes a second off the start-up of a short run.
+        loader = ThreadPoolExecutor(max_workers=1)
+        self.tables = loader.submit(load_tables, self.wordnet if settings.word_choice else None)
+        loader.shutdown(wait=False)
         self.lm = causal_lm_for(settings)
 
     @property
@@ -137,6 +143,7 @@ class LMFluencyScorer(Scorer):
         }
 
     def score(self, segments: Sequence[Segment]) -> list[DimensionResult]:
+        self.tables.result()
         scored = [segment for segment in segments if segment.scored]
         alone = [s for s in scored if self.settings.word_choice
                  and comparison_mode(s, s.language(self.settings.language)) == "context"]

@@ -111,6 +111,20 @@ def test_words(lm: CausalLM, sentences: Sequence[TokenScores], wordnet: WordNet 
     return results
 
 
+def load_tables(wordnet: WordNet | None) -> None:
+    """Load what the first test reads (wordfreq's English list, lemminflect's tables, WordNet's
+    indexes): about a second, once per process."""
+    from wordfreq import zipf_frequency
+
+    zipf_frequency("the", "en")
+    if wordnet is not None:
+        import lemminflect
+
+        lemminflect.getAllLemmas("tested")
+        lemminflect.getAllInflections("test", "VERB")
+        wordnet.load_indexes()
+
+
 def describe(wordnet: WordNet | None) -> str:
     """The test's settings, for the signature."""
     return (f"words={TESTED_WORDS}@{MIN_TESTED_SURPRISAL}b,candidates={THESAURUS_CANDIDATES}+{LM_CANDIDATES}"

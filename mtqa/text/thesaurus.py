@@ -80,6 +80,11 @@ class WordNet:
                     seen.setdefault(word, None)
         return list(seen)
 
+    def load_indexes(self) -> None:
+        """Read every part of speech's index now rather than at the first lookup."""
+        for name in POS_FILES.values():
+            self._lemma_index(name)
+
     def _lemma_index(self, name: str) -> dict[str, tuple[int, ...]]:
         if name not in self._index:
             index: dict[str, tuple[int, ...]] = {}

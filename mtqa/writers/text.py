@@ -60,8 +60,11 @@ def _write_segment(result: SegmentResult, stream: TextIO, paint) -> None:
         return
     scores = "  ".join(f"{name} {value:.2f}" for name, value in result.scores.items() if value is not None)
     stream.write(paint(DIM, f"{'':12}{scores}") + "\n")
+    # A reason that quotes a finding is not repeated: the finding's line below says it, with its rule.
+    findings = tuple(f"{issue.dimension}: {issue.message}" for issue in result.issues)
     for reason in result.reasons:
-        stream.write(f"{'':12}· {reason}\n")
+        if not reason.startswith(findings):
+            stream.write(f"{'':12}· {reason}\n")
     for issue in result.issues:
         fix = f" → {', '.join(issue.suggestions[:3])}" if issue.suggestions else ""
         excerpt = seg.text[issue.start:issue.end]
