@@ -37,7 +37,7 @@ def test_02_usa_ends_a_sentence_and_dr_does_not(tmp_path: Path) -> None:
 
 
 def test_04_renamed_po_placeholders_are_found_where_they_stand(tmp_path: Path) -> None:
-    _, segments = check("04-po-placeholder-renamed.po", tmp_path)
+    code, segments = check("04-po-placeholder-renamed.po", tmp_path)
     assert [s["id"] for s in segments] == ["The invoice could not be sent: %(detail)s",
                                            "You have {count} unpaid invoices.", "Payment received from %s."]
     first, second, third = segments
@@ -48,6 +48,9 @@ def test_04_renamed_po_placeholders_are_found_where_they_stand(tmp_path: Path) -
     assert (renamed["start"], renamed["end"]) == (10, 18) and "{count}" in renamed["message"]
     assert first["verdict"] != "ok" and second["verdict"] != "ok"
     assert not [r for r in rules(third) if r.startswith("checks/placeholder")]
+    # The entries declare python-format / python-brace-format: the program would raise, so they
+    # fail, and the default gate (--fail-on fail) fails the run.
+    assert first["verdict"] == second["verdict"] == "fail" and code == 1
 
 
 def test_05_the_one_plural_form_of_japanese_is_compared_with_msgid_plural(tmp_path: Path) -> None:

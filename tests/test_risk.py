@@ -104,3 +104,19 @@ def test_a_major_finding_is_a_reason_even_where_its_dimension_lowered_the_risk()
     assert result.reasons == ["checks: not in the target: '难民问题难以解决。'"]
     # A dimension that moved the logit by a hair is not given as a reason.
     assert explain({"drift.lexical_coverage": 0.004}, dims(), []) == []
+
+
+def test_a_critical_finding_fails_the_segment_whatever_the_risk() -> None:
+    from mtqa.core.documents import Issue
+    from mtqa.core.risk import decide
+
+    found = dims(coverage=0.95)
+    found["checks"].issues.append(Issue("checks", 5, 16, "placeholder %(details)s is not in the source",
+                                        "checks/placeholder-renamed", severity="critical"))
+    result = model(ADEQUACY).combine(segment(), found)
+    assert result.verdict == "fail" and result.risk < 0.5
+    assert result.reasons == ["checks: placeholder %(details)s is not in the source"]
+    # the rule the dashboard re-applies at other thresholds
+    assert decide(0.1, (0.5, 0.8), ["minor", "critical"], evidence=True) == "fail"
+    assert decide(0.1, (0.5, 0.8), ["major"], evidence=True) == "review"
+    assert decide(0.9, (0.5, 0.8), ["critical"], evidence=False) == "ok"

@@ -57,9 +57,9 @@ class Rule:
     """A kind of finding: id `dimension/name` (`checks/number-mismatch`), or a family with a
     trailing `*` (`grammar/harper/*`: every Harper lint, by Harper's own rule name).
 
-    `severity` is that of its findings (major and critical ones put a segment up for review on
-    their own); `penalty` is how much one finding lowers the dimension score, where the
-    component scores by penalties (checks).
+    `severity` is that of its findings (a major one puts a segment up for review on its own, a
+    critical one fails it; `at` may raise a finding's severity); `penalty` is how much one
+    finding lowers the dimension score, where the component scores by penalties (checks).
     """
 
     id: str

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -43,8 +44,10 @@ LOCALISATION_MODE = "l10n"
 REASON_MIN_CONTRIBUTION = 0.35
 # ... and at least this much of the logit: a dimension that barely moved the risk is no reason.
 REASON_MIN_LOGIT = 0.01
-# Severities that on their own put a segment up for review, whatever the risk says.
+# Severities that on their own put a segment up for review, whatever the risk says; a critical
+# finding (a certain break: a format string that raises at run time) fails it.
 REVIEW_SEVERITIES = ("major", "critical")
+FAIL_SEVERITY = "critical"
 # The dimensions whose features count for a segment of kind "heading" (see the docstring).
 HEADING_DIMENSIONS = ("grammar", "checks")
 # Per mode, a feature that sets the base rate rather than pointing at a problem: a longer
@@ -180,7 +183,7 @@ class RiskModel:
         risk, parts = self.models[mode].risk(values)
         decisive = decisive_risk(risk, segment.kind, parts)
         evidence = explain(parts, dims, issues)
-        verdict = decide(decisive, self.thresholds(mode), any(i.severity in REVIEW_SEVERITIES for i in issues),
+        verdict = decide(decisive, self.thresholds(mode), (issue.severity for issue in issues),
                          bool(evidence))
         reasons = evidence if verdict != "ok" else []
         # `evidence` lets a reader re-apply the verdict rule at other thresholds (the dashboard).
@@ -203,17 +206,18 @@ def decisive_risk(risk: float, kind: str | None, contributions: dict[str, float]
     return 0.0 if kind == "heading" and sum(contributions.values()) <= 0 else risk
 
 
-def decide(risk: float, thresholds: tuple[float, float], major_finding: bool, evidence: bool) -> Verdict:
+def decide(risk: float, thresholds: tuple[float, float], severities: Iterable[str], evidence: bool) -> Verdict:
     """The verdict rule, shared with the dashboard (which re-applies it at other thresholds):
-    fail from the fail threshold, review from the review threshold or with a major finding,
-    and never flagged with nothing but a base rate such as length against it (`evidence`:
-    `explain` found a reason)."""
+    fail from the fail threshold or with a critical finding, review from the review threshold
+    or with a major one (`severities`: the segment's findings'), and never flagged with nothing
+    but a base rate such as length against it (`evidence`: `explain` found a reason)."""
     review_threshold, fail_threshold = thresholds
+    severities = set(severities)
     if not evidence:
         return "ok"
-    if risk >= fail_threshold:
+    if risk >= fail_threshold or FAIL_SEVERITY in severities:
         return "fail"
-    if risk >= review_threshold or major_finding:
+    if risk >= review_threshold or severities & set(REVIEW_SEVERITIES):
         return "review"
     return "ok"
 

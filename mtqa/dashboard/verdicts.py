@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mtqa.core.risk import REVIEW_SEVERITIES, decide
+from mtqa.core.risk import decide
 from mtqa.core.risk import decisive_risk as core_decisive_risk
 
 Thresholds = dict[str, tuple[float, float]]  # comparison mode -> (review, fail)
@@ -55,8 +55,7 @@ def verdict_at(segment: dict[str, Any], thresholds: Thresholds) -> str:
     mode = segment_mode(segment)
     if segment["verdict"] == "skipped" or segment["risk"] is None or mode not in thresholds:
         return segment["verdict"]
-    major_finding = any(issue["severity"] in REVIEW_SEVERITIES for issue in segment["issues"])
-    return decide(decisive_risk(segment), thresholds[mode], major_finding,
+    return decide(decisive_risk(segment), thresholds[mode], (issue["severity"] for issue in segment["issues"]),
                   segment["raw"]["risk"].get("evidence", True))
 
 

@@ -27,15 +27,19 @@ PLACEHOLDER_MISSING = Rule(
     explanation="printf (%s, %1$s, %-5.2f, %@), Python (%(name)s, {name}), ICU, {{name}}, ${name} and Qt (%1) "
     "placeholders must all reach the target: the program fills them in, and without one the value is lost "
     "(or the string fails to format).")
+# Where the entry declares its format (a PO flag such as python-format), a placeholder the
+# program does not fill in is a certain break (msgfmt --check-format rejects the catalogue, the
+# program raises): critical, so the segment fails. Where the syntax was only detected, major.
+DECLARED_BREAK = "critical"
 PLACEHOLDER_ADDED = Rule(
     "checks/placeholder-added", "a placeholder in the target that the source does not have", severity="major",
     penalty=0.4, explanation="A placeholder the program does not fill in raises at run time (KeyError, "
-    "IndexError) or prints garbage.")
+    "IndexError) or prints garbage. Critical (the segment fails) where the entry declares its format.")
 PLACEHOLDER_RENAMED = Rule(
     "checks/placeholder-renamed", "a placeholder of the source written differently in the target",
     severity="major", penalty=0.4,
     explanation="%(detail)s -> %(details)s, {count} -> {anzahl}, %d -> %s: names and conversions are code, "
-    "not text, and must be copied exactly.")
+    "not text, and must be copied exactly. Critical (the segment fails) where the entry declares its format.")
 PLACEHOLDER_ORDER = Rule(
     "checks/placeholder-order", "unnumbered placeholders in another order than the source's", severity="major",
     penalty=0.3,
@@ -82,10 +86,11 @@ def check_placeholders(segment: Segment) -> CheckOutcome:
     differences = compare(source, target, allowed, lenient=bool(plural and plural["single_count"]))
     issues = [missing(PLACEHOLDER_MISSING, segment, f"placeholder {p.text} of the source is missing", [p.text])
               for p in differences.missing]
-    issues += [PLACEHOLDER_ADDED.at(p.start, p.end, f"placeholder {p.text} is not in the source")
+    breaks = None if detected else DECLARED_BREAK
+    issues += [PLACEHOLDER_ADDED.at(p.start, p.end, f"placeholder {p.text} is not in the source", severity=breaks)
                for p in differences.added]
     issues += [PLACEHOLDER_RENAMED.at(new.start, new.end, f"placeholder {new.text} is not in the source, which has "
-                                      f"{old.text} instead", [old.text])
+                                      f"{old.text} instead", [old.text], severity=breaks)
                for old, new in differences.renamed]
     if differences.reordered:
         order = " ... ".join(p.text for p in differences.reordered)
