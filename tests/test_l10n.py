@@ -61,10 +61,9 @@ def test_each_placeholder_syntax_reports_at_the_placeholder(source, target, flag
     issues = [i for i in check_placeholders(segment).issues if i.rule == rule]
     assert issues, found(check_placeholders(segment))
     assert segment.text[issues[0].start:issues[0].end] == span
-    # A placeholder the program does not fill in, in an entry that declares its format, is a
-    # certain break (critical: the segment fails); a syntax only detected in the text is major.
-    certain = bool(flags) and rule != "checks/placeholder-missing"
-    assert issues[0].severity == ("critical" if certain else "major")
+    # In an entry that declares its format it is a certain break (critical: the segment fails);
+    # in a syntax only detected in the text, major.
+    assert issues[0].severity == ("critical" if flags else "major")
 
 
 def test_placeholders_kept_in_any_order_or_repeated_pass() -> None:
@@ -75,7 +74,7 @@ def test_placeholders_kept_in_any_order_or_repeated_pass() -> None:
 
 def test_unnumbered_arguments_in_another_order_change_the_meaning() -> None:
     outcome = check_placeholders(unit("%d Dateien in %s", "In %s: %d files", ("c-format",)))
-    assert [i.rule for i in outcome.issues] == ["checks/placeholder-order"]
+    assert [(i.rule, i.severity) for i in outcome.issues] == [("checks/placeholder-order", "critical")]
 
 
 def test_format_flags_decide_the_syntax() -> None:
@@ -300,3 +299,28 @@ def test_drift_against_a_german_reference_uses_only_what_reads_german(tmp_path: 
     [against, alone] = DriftScorer(Settings()).score([segment, context])
     assert set(against.raw) == {"chrf", "ter", "number_mismatches", "against", "mode"} and against.score > 0.3
     assert alone.score is None and alone.raw["unsupported_language"] == "de"
+
+
+# --- target language of a file that declares none ---------------------------------------------
+
+GERMAN_TABLE = ("id\tsource\ttarget\n1\tHello {name}, welcome!\tHallo {name}, willkommen!\n"
+                "2\tYou have {count} files.\tSie haben {anzahl} Dateien.\n"
+                "3\tThe price is 200 dollars.\tDer Preis beträgt 300 Dollar.\n4\tClose the window.\tClose the window.\n")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("options", [[], ["--language", "de-DE"]])
+def test_german_rows_of_a_table_are_judged_as_german_not_as_english_rewrites(tmp_path, options) -> None:
+    from mtqa.cli import main
+
+    rows = tmp_path / "rows.tsv"
+    rows.write_text(GERMAN_TABLE, "utf-8")
+    out = tmp_path / "report.jsonl"
+    assert main(["check", str(rows), "--format", "jsonl", "-o", str(out), "--no-progress", *options]) == 0
+    results = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    # English models abstain (no English spelling advice on German words); the checks find the faults.
+    for result in results:
+        assert result["raw"]["fluency"] == result["raw"]["grammar"] == {"unsupported_language": "de"}
+    assert [r["verdict"] for r in results] == ["ok", "review", "review", "review"]
+    assert [[i["rule"] for i in r["issues"]] for r in results[1:]] == [
+        ["checks/placeholder-renamed"], ["checks/number-mismatch"], ["checks/untranslated"]]

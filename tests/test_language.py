@@ -3,6 +3,7 @@ from mtqa.text.language import (
     ENGLISH_SHARE,
     comparison_mode,
     english_share,
+    identify_target_language,
     primary,
     source_language,
 )
@@ -32,3 +33,34 @@ def test_an_english_source_is_compared_directly_only_with_an_english_target() ->
 def test_a_reference_always_allows_direct_comparison_and_nothing_means_context() -> None:
     assert comparison_mode(Segment("x", 0, 0, 1, reference="y", source="猫"), "en") == "reference"
     assert comparison_mode(Segment("x", 0, 0, 1), "en") == "context"
+
+
+def table(rows: list[tuple[str, str]], target_lang: str | None = None) -> Document:
+    document = Document("rows.tsv", "tsv", target_lang=target_lang)
+    for source, target in rows:
+        document.add(Segment(target, len(document.segments), 0, len(target), source=source, kind="row"))
+    return document
+
+
+GERMAN_ROWS = [("Hello {name}, welcome!", "Hallo {name}, willkommen!"),
+               ("You have {count} files.", "Sie haben {anzahl} Dateien."),
+               ("The price is 200 dollars.", "Der Preis beträgt 300 Dollar."),
+               ("Close the window.", "Close the window.")]
+
+
+def test_a_file_that_declares_no_target_language_is_read_in_the_one_its_text_is_in() -> None:
+    german = table(GERMAN_ROWS)
+    identify_target_language(german, "en-US")
+    assert german.target_lang == "de"
+    segment = german.segments[0]
+    assert comparison_mode(segment, segment.language("en-US")) == "crosslingual"
+    # English text keeps the configured language; so do a declared one and text too short to tell.
+    english = table([(target, source) for source, target in GERMAN_ROWS])
+    identify_target_language(english, "en-US")
+    assert english.target_lang is None
+    declared = table(GERMAN_ROWS, target_lang="fr")
+    identify_target_language(declared, "en-US")
+    assert declared.target_lang == "fr"
+    short = table(GERMAN_ROWS[:1])
+    identify_target_language(short, "en-US")
+    assert short.target_lang is None

@@ -22,6 +22,7 @@ from mtqa.core.signature import Signature
 from mtqa.gate.rules import TOO_LONG_RULE
 from mtqa.models.threads import set_torch_threads
 from mtqa.scorers.registry import component
+from mtqa.text.language import identify_target_language
 from mtqa.text.normalise import issues_in_original, normalised_segments
 
 # Segments scored per round: big enough for length-sorted batching, small enough for progress.
@@ -86,7 +87,11 @@ class Pipeline:
 
     def score_segments(self, segments: Sequence[Segment]) -> list[dict[str, DimensionResult]]:
         """Every scorer's result for each segment (unscored segments get empty dicts). Scorers
-        see the text in NFC; findings point into the text as given (mtqa.text.normalise)."""
+        see the text in NFC; findings point into the text as given (mtqa.text.normalise). A
+        document whose file declares no target language may get the one its text is identified
+        as first (`identify_target_language`)."""
+        for document in {id(s.document): s.document for s in segments if s.document is not None}.values():
+            identify_target_language(document, self.settings.language)
         segments, mappings = normalised_segments(segments)
         out: list[dict[str, DimensionResult]] = [{} for _ in segments]
         languages = [s.language(self.settings.language) for s in segments]

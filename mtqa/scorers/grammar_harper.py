@@ -9,6 +9,7 @@ from mtqa.core.components import ComponentSpec
 from mtqa.core.config import Settings
 from mtqa.core.errors import ConfigError
 from mtqa.scorers.grammar_common import FEATURES, BackendMatch, GrammarScorer, backend_rule
+from mtqa.text.language import primary
 
 if TYPE_CHECKING:
     import harper
@@ -45,8 +46,12 @@ UNKNOWN_WORD_RULES = frozenset({"SpellCheck"})
 
 
 def dialect_for(language: str) -> harper.Dialect:
+    """Harper's English for the `language` setting; any for another language, whose segments
+    Harper does not read (`languages`). ConfigError for an English variant it does not know."""
     import harper
 
+    if primary(language) != "en":
+        return harper.Dialect.AMERICAN
     try:
         return getattr(harper.Dialect, DIALECTS[language.lower()])
     except KeyError:

@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-from mtqa.core.documents import Segment
+from mtqa.core.documents import Document, Segment
 
 # A text is taken as English when this share of its words are common English words.
 ENGLISH_SHARE = 0.7
@@ -152,6 +152,30 @@ def _identifier():  # type: ignore[no-untyped-def]
 
 # Codes of the identifier's languages that differ from ISO 639-1 primary subtags.
 _IDENTIFIER_CODES = {"nb": "no", "nn": "no"}
+# A file that declares no target language is read in the configured one unless its text is
+# identified as another over at least IDENTIFY_MIN_WORDS prose words (of its first
+# IDENTIFY_WORDS) with at least IDENTIFY_MIN_PROBABILITY: short texts keep the configured one.
+IDENTIFY_MIN_WORDS = 8
+IDENTIFY_WORDS = 400
+IDENTIFY_MIN_PROBABILITY = 0.95
+
+
+def identify_target_language(document: Document, configured: str) -> None:
+    """Set `document.target_lang` where its file declares none and its segments' text is surely
+    in another language than `configured` (a tag such as "en-US"): German targets in a table are
+    then judged as German (models that read English only abstain), not as English rewrites."""
+    if document.target_lang is not None:
+        return
+    words: list[str] = []
+    for segment in document.segments:
+        words += prose_words(segment.text, segment.source)
+        if len(words) >= IDENTIFY_WORDS:
+            break
+    if len(words) < IDENTIFY_MIN_WORDS:
+        return
+    language, probability = _identifier().classify(" ".join(words[:IDENTIFY_WORDS]))
+    if probability >= IDENTIFY_MIN_PROBABILITY and language != primary(configured):
+        document.target_lang = language
 
 
 def language_probability(words: list[str], language: str, versus: str) -> float | None:

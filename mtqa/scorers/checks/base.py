@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mtqa.core.components import Feature, Rule
+from mtqa.core.components import Feature, Rule, Severity
 from mtqa.core.documents import Issue, Segment
 
 if TYPE_CHECKING:
@@ -53,8 +53,9 @@ def side_of(segment: Segment) -> str:
     return "source" if segment.source else "reference"
 
 
-def missing(rule: Rule, segment: Segment, message: str, suggestions: Sequence[str] = ()) -> Issue:
+def missing(rule: Rule, segment: Segment, message: str, suggestions: Sequence[str] = (),
+            severity: Severity | None = None) -> Issue:
     """A finding about something missing from the target: zero-width at its end, as there is
     nothing in the target to point at."""
     end = len(segment.text)
-    return rule.at(end, end, message, suggestions)
+    return rule.at(end, end, message, suggestions, severity)

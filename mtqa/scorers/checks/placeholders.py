@@ -21,30 +21,32 @@ from mtqa.text.placeholders import (
     syntaxes_of_flags,
 )
 
+# Where the entry declares its format (a PO flag such as python-format), a placeholder dropped,
+# added, renamed or reordered is a certain break (msgfmt --check-format rejects the catalogue; an
+# added or renamed one raises at run time): critical, so the segment fails. Where the syntax was
+# only detected, major.
+DECLARED_BREAK = "critical"
+DECLARED = " Critical (the segment fails) where the entry declares its format."
 PLACEHOLDER_MISSING = Rule(
     "checks/placeholder-missing", "a placeholder of the source missing from the target", severity="major",
     penalty=0.4,
     explanation="printf (%s, %1$s, %-5.2f, %@), Python (%(name)s, {name}), ICU, {{name}}, ${name} and Qt (%1) "
     "placeholders must all reach the target: the program fills them in, and without one the value is lost "
-    "(or the string fails to format).")
-# Where the entry declares its format (a PO flag such as python-format), a placeholder the
-# program does not fill in is a certain break (msgfmt --check-format rejects the catalogue, the
-# program raises): critical, so the segment fails. Where the syntax was only detected, major.
-DECLARED_BREAK = "critical"
+    "(or the string fails to format)." + DECLARED)
 PLACEHOLDER_ADDED = Rule(
     "checks/placeholder-added", "a placeholder in the target that the source does not have", severity="major",
     penalty=0.4, explanation="A placeholder the program does not fill in raises at run time (KeyError, "
-    "IndexError) or prints garbage. Critical (the segment fails) where the entry declares its format.")
+    "IndexError) or prints garbage." + DECLARED)
 PLACEHOLDER_RENAMED = Rule(
     "checks/placeholder-renamed", "a placeholder of the source written differently in the target",
     severity="major", penalty=0.4,
     explanation="%(detail)s -> %(details)s, {count} -> {anzahl}, %d -> %s: names and conversions are code, "
-    "not text, and must be copied exactly. Critical (the segment fails) where the entry declares its format.")
+    "not text, and must be copied exactly." + DECLARED)
 PLACEHOLDER_ORDER = Rule(
     "checks/placeholder-order", "unnumbered placeholders in another order than the source's", severity="major",
     penalty=0.3,
     explanation="Unnumbered printf arguments are taken in order: %s ... %d -> %d ... %s passes each value to "
-    "the wrong conversion. Number them (%1$s, %2$d) to reorder.")
+    "the wrong conversion. Number them (%1$s, %2$d) to reorder." + DECLARED)
 MESSAGE_FORMAT = Rule(
     "checks/message-format", "an ICU MessageFormat keyword or selector translated", severity="major", penalty=0.3,
     explanation="In {count, plural, one {...} other {...}} the keyword (plural, select) and the selectors (one, "
@@ -84,9 +86,10 @@ def check_placeholders(segment: Segment) -> CheckOutcome:
     plural = segment.meta.get("plural")
     allowed = [p for text in _sources(segment) for p in placeholders_in(text, ordered, detected)] if plural else []
     differences = compare(source, target, allowed, lenient=bool(plural and plural["single_count"]))
-    issues = [missing(PLACEHOLDER_MISSING, segment, f"placeholder {p.text} of the source is missing", [p.text])
-              for p in differences.missing]
     breaks = None if detected else DECLARED_BREAK
+    issues = [missing(PLACEHOLDER_MISSING, segment, f"placeholder {p.text} of the source is missing", [p.text],
+                      severity=breaks)
+              for p in differences.missing]
     issues += [PLACEHOLDER_ADDED.at(p.start, p.end, f"placeholder {p.text} is not in the source", severity=breaks)
                for p in differences.added]
     issues += [PLACEHOLDER_RENAMED.at(new.start, new.end, f"placeholder {new.text} is not in the source, which has "
@@ -96,7 +99,8 @@ def check_placeholders(segment: Segment) -> CheckOutcome:
         order = " ... ".join(p.text for p in differences.reordered)
         first, last = differences.reordered[0], differences.reordered[-1]
         issues.append(PLACEHOLDER_ORDER.at(first.start, last.end, f"unnumbered placeholders in another order than the "
-                                           f"source's ({order}): the arguments are passed in the source's order"))
+                                           f"source's ({order}): the arguments are passed in the source's order",
+                                           severity=breaks))
     if "brace" in syntaxes:
         issues += [MESSAGE_FORMAT.at(p.start, p.end, p.message, p.suggestions)
                    for p in message_format_problems(segment.text, segment.source)]
