@@ -52,6 +52,27 @@ def test_a_wrongly_typed_setting_is_one_line_naming_the_file_and_key(tmp_path, a
     assert not article.with_suffix(".json").exists()
 
 
+@pytest.mark.parametrize(("line", "expected"), [
+    ('lm_engine = "fast"', "lm_engine must be one of auto, ctranslate2, torch, not 'fast'"),
+    ("review_threshold = 2", "review_threshold must be between 0 and 1, not 2"),
+    ("batch_size = -1", "batch_size must be positive, not -1"),
+])
+def test_a_bad_value_is_one_line_naming_the_file_it_came_from(tmp_path, article, capsys, line, expected) -> None:
+    config = pyproject(tmp_path, line + "\n")
+    code, err = run_check(config, article, capsys)
+    assert code == 2 and err.startswith(f"mtqa: error: {config}: [tool.mtqa] {expected}")
+
+
+def test_a_bad_value_from_the_environment_names_the_variable(tmp_path, article, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("MTQA_GRAMMAR", "harpr")
+    code, err = run_check(pyproject(tmp_path, ""), article, capsys)
+    assert code == 2 and err.startswith("mtqa: error: environment variable MTQA_GRAMMAR: unknown grammar component")
+    # the same value given as a flag is the command line's: no file or variable to name
+    monkeypatch.delenv("MTQA_GRAMMAR")
+    code, err = run_check(pyproject(tmp_path, ""), article, capsys, "--grammar", "harpr")
+    assert code == 2 and err.startswith("mtqa: error: unknown grammar component")
+
+
 def test_a_string_is_never_taken_for_a_list_of_its_letters(tmp_path) -> None:
     with pytest.raises(ConfigError, match="allow_words must be a list of strings"):
         load_settings(pyproject(tmp_path, 'allow_words = "Zelenskyy"\n'))

@@ -412,3 +412,32 @@ def test_diff_rows_are_the_rows_of_a_full_run(repo, monkeypatch, pinned_flags):
     assert all(row["raw"]["drift"]["mode"] == "context" and row["scores"]["drift"] is not None for row in changed)
     assert [row["index"] for row in changed] == [row["index"] for row in full if row["line"] == 5]
     assert_same_rows(changed, full)
+
+
+BROKEN_PO = """msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Language: de\\n"
+
+#, python-format
+msgid "Could not save %(detail)s to the server."
+msgstr "Konnte %(details)s nicht auf dem Server speichern."
+"""
+
+
+def test_a_reader_that_stops_reading_neither_passes_the_gate_nor_loses_the_reports(tmp_path) -> None:
+    import os
+    import sys
+
+    catalogue, sarif = tmp_path / "de.po", tmp_path / "report.sarif"
+    catalogue.write_text(BROKEN_PO, "utf-8")
+    # `mtqa check de.po | head -0`: standard output is closed before mtqa writes to it.
+    process = subprocess.Popen([sys.executable, "-m", "mtqa", "check", str(catalogue), "--no-progress", "--verbose",
+                                "--report", f"sarif={sarif}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait() == 1, stderr  # the renamed placeholder fails the default gate
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+    [result] = json.loads(sarif.read_text("utf-8"))["runs"][0]["results"]
+    assert result["ruleId"] == "checks/placeholder-renamed" and result["level"] == "error"

@@ -305,7 +305,8 @@ def test_drift_against_a_german_reference_uses_only_what_reads_german(tmp_path: 
 
 GERMAN_TABLE = ("id\tsource\ttarget\n1\tHello {name}, welcome!\tHallo {name}, willkommen!\n"
                 "2\tYou have {count} files.\tSie haben {anzahl} Dateien.\n"
-                "3\tThe price is 200 dollars.\tDer Preis beträgt 300 Dollar.\n4\tClose the window.\tClose the window.\n")
+                "3\tThe price is 200 dollars.\tDer Preis beträgt 300 Dollar.\n"
+                "4\tClose the window.\tClose the window.\n")
 
 
 @pytest.mark.slow

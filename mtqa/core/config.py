@@ -329,7 +329,7 @@ def _subcommand_sections() -> tuple[str, ...]:
 def settings_from_table(table: dict[str, Any], origin: str, base: Settings | None = None) -> Settings:
     """`base` with the values of a config table; `origin` names it in messages. A value of
     the wrong type is a ConfigError, an unknown key a ConfigWarning (and ignored)."""
-    where = f"{origin}: [tool.mtqa] " if Path(origin).name == "pyproject.toml" else f"{origin}: "
+    where = _where(origin)
     values: dict[str, Any] = {}
     for key, value in table.items():
         name = key.replace("-", "_")
@@ -342,12 +342,33 @@ def settings_from_table(table: dict[str, Any], origin: str, base: Settings | Non
     return dataclasses.replace(base or Settings(), **values)
 
 
+def _where(origin: str) -> str:
+    return f"{origin}: [tool.mtqa] " if Path(origin).name == "pyproject.toml" else f"{origin}: "
+
+
 def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings:
-    """Defaults < config file < environment < explicit overrides (flags)."""
+    """Defaults < config file < environment < explicit overrides (flags). A value that fails
+    validation is reported with the file or environment variables it came from."""
     path = config_path or find_config_file()
+    layers: list[tuple[str, Settings]] = []
     settings = Settings()
     if path is not None:
         settings = settings_from_table(table_from_file(path), str(path), settings)
-    env = {attr: check_value(attr, os.environ[var], f"environment variable {var}: ", from_text=True)
-           for var, attr in ENVIRONMENT.items() if os.environ.get(var)}
-    return dataclasses.replace(settings, **env).replace(**overrides).validate()
+        layers.append((_where(str(path)), settings))
+    variables = [var for var in ENVIRONMENT if os.environ.get(var)]
+    env = {ENVIRONMENT[var]: check_value(ENVIRONMENT[var], os.environ[var], f"environment variable {var}: ",
+                                         from_text=True) for var in variables}
+    if env:
+        settings = dataclasses.replace(settings, **env)
+        layers.append((f"environment variable{'s' * (len(env) > 1)} {', '.join(variables)}: ", settings))
+    final = settings.replace(**overrides)
+    try:
+        return final.validate()
+    except ConfigError as error:
+        for where, layer in layers:  # the first layer that alone has the same fault named it
+            try:
+                layer.validate()
+            except ConfigError as fault:
+                if str(fault) == str(error):
+                    raise ConfigError(f"{where}{error}") from None
+        raise
