@@ -267,3 +267,12 @@ def test_eval_spun_end_to_end(pipeline):
     assert risk["metric"] == "risk" and 0 <= risk["AUC"] <= 1 and -1 <= risk["Spearman"] <= 1
     assert {row["findings"] for row in words} >= {"fluency/word-choice", "all findings"}
     assert words[0]["words replaced"] == 6
+    assert evaluation.risk_source == f"shipped model {pipeline.risk.version}"
+
+
+def test_eval_says_when_the_shipped_model_was_fitted_on_the_file(pipeline, tmp_path):
+    fitted_on = tmp_path / pipeline.risk.meta["fitted_on"]["spun"]["file"]
+    fitted_on.write_bytes(SPUN.read_bytes())
+    evaluation = evaluate(str(fitted_on), pipeline, quiet=True)
+    assert evaluation.risk_source.endswith("(in-sample: it was fitted on a file of this name; --folds K gives "
+                                           "held-out figures)")

@@ -58,6 +58,9 @@ def evaluate(path: str, pipeline: Pipeline, limit: int | None = None, folds: int
     dataset = load_dataset(path, limit)
     views = shipped = score_views(pipeline, dataset, use_cache, quiet)
     risk_source = f"shipped model {pipeline.risk.version}"
+    fitted_on = pipeline.risk.meta.get("fitted_on", {}).values()
+    if not folds and any(info.get("file") == dataset.name for info in fitted_on):
+        risk_source += " (in-sample: it was fitted on a file of this name; --folds K gives held-out figures)"
     if folds:
         views = fitting.held_out_views(dataset, views, folds, pipeline.risk, pipeline.settings.language)
         risk_source = (
