@@ -97,6 +97,11 @@ def test_tags_missing_added_and_reordered() -> None:
                      {"source_tags": source_tags, "tags": [source_tags[2], source_tags[0], source_tags[1]]})
     assert rules(check_tags(reordered)) == ["checks/tag-order"]
     assert check_tags(unit("Hallo", "Hello")).compared is False  # not a translation file
+    # A lost pair of tags is one finding that names both; a lone closing tag is written as one.
+    unwrapped = unit("Klicken Sie hier.", "Click here.", {"source_tags": source_tags, "tags": source_tags[2:]})
+    assert [i.message for i in check_tags(unwrapped).issues] == ['tag <g id="1">…</g> of the source is missing']
+    unclosed = unit("Klicken Sie hier.", "Click here.", {"source_tags": source_tags, "tags": source_tags[::2]})
+    assert [i.message for i in check_tags(unclosed).issues] == ["tag </g> of the source is missing"]
 
 
 # --- untranslated and empty --------------------------------------------------------------

@@ -19,6 +19,7 @@ from mtqa.readers.xml_tree import Element
 _NATIVE_CODE_KIND = {"bpt": "open", "ept": "close", "ph": "standalone", "ut": "standalone", "it": None}
 # Empty codes (XLIFF 1.2 x/bx/ex, XLIFF 2 sc/ec).
 _EMPTY_CODE_KIND = {"x": "standalone", "bx": "open", "ex": "close", "sc": "open", "ec": "close"}
+_CODES = frozenset(_NATIVE_CODE_KIND) | frozenset(_EMPTY_CODE_KIND)
 # Codes that wrap visible text: an opening and a closing placeholder around it.
 _WRAPPING_CODES = frozenset({"g", "pc", "hi"})
 
@@ -39,9 +40,11 @@ class InlineTag:
         return self.tag, self.id, self.kind
 
     def display(self) -> str:
+        """The tag as written: `</g>` closes a container; codes that close one (`<ept id="6">`,
+        `<ec id="3">`) are elements of their own, shown with their id."""
+        if self.kind == "close" and self.tag not in _CODES:
+            return f"</{self.tag}>"
         ident = f' id="{self.id}"' if self.id else ""
-        if self.kind == "close":
-            return f"</{self.tag}{ident}>"
         return f"<{self.tag}{ident}{'/' if self.kind == 'standalone' else ''}>"
 
     def to_dict(self) -> dict[str, object]:

@@ -27,6 +27,23 @@ def _unmatched(tags: list[InlineTag], surplus: Counter[tuple[str, str, str]]) ->
     return chosen[::-1]
 
 
+def _shown_in_pairs(tags: list[InlineTag]) -> list[str]:
+    """How missing tags are named: an opening tag and its closing one (same element and id,
+    the next such closing tag) as one pair, `<g id="2">…</g>`; any other tag alone."""
+    shown, paired = [], set()
+    for i, tag in enumerate(tags):
+        if i in paired:
+            continue
+        close = next((j for j in range(i + 1, len(tags)) if j not in paired and tags[j].kind == "close"
+                      and (tags[j].tag, tags[j].id) == (tag.tag, tag.id)), None) if tag.kind == "open" else None
+        if close is None:
+            shown.append(tag.display())
+        else:
+            paired.add(close)
+            shown.append(f"{tag.display()}…{tags[close].display()}")
+    return shown
+
+
 TAG_MISMATCH = Rule(
     "checks/tag-mismatch", "an inline tag of the source missing from the target, or one it does not have",
     severity="major", penalty=0.3,
@@ -71,8 +88,8 @@ def check_tags(segment: Segment) -> CheckOutcome:
         return CheckOutcome()
     expected, found = Counter(t.key for t in source_tags), Counter(t.key for t in target_tags)
     absent, added = expected - found, found - expected
-    issues = [missing(TAG_MISMATCH, segment, f"tag {t.display()} of the source is missing", [t.display()])
-              for t in _unmatched(source_tags, absent)]
+    issues = [missing(TAG_MISMATCH, segment, f"tag {shown} of the source is missing", [shown])
+              for shown in _shown_in_pairs(_unmatched(source_tags, absent))]
     issues += [TAG_MISMATCH.at(t.offset, t.end if t.end is not None else t.offset, f"tag {t.display()} is not in "
                                "the source") for t in _unmatched(target_tags, added)]
     if not issues and [t.key for t in source_tags] != [t.key for t in target_tags]:
