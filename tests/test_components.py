@@ -161,6 +161,8 @@ def test_mtqa_rules_lists_every_rule_and_explains_one_by_old_or_new_id(capsys) -
     assert main(["rules", "grammar/harper/SpellCheck", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["family"] == "grammar/harper/*"
     assert main(["rules", "checks/no-such-rule"]) == 2
+    assert main(["rules", "placeholder"]) == 2  # part of an id: the rules that have it are named
+    assert "checks/placeholder-renamed" in capsys.readouterr().err
 
 
 # --- a scorer from a separate package, through the entry point ----------------------------

@@ -37,7 +37,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     rule = find_rule(args.rule)
     if rule is None:
-        raise ConfigError(f"unknown rule {args.rule!r}; `mtqa rules` lists them")
+        near = [r.id for r in all_rules() if args.rule.strip().lower() in r.id.lower()]
+        hint = f"rules with that in their id: {', '.join(near)}" if near else "`mtqa rules` lists them"
+        raise ConfigError(f"unknown rule {args.rule!r}; {hint}")
     rule_id = canonical_rule_id(args.rule.strip())
     declared_by = [spec.id for spec in components().values() if spec.rule(rule_id)] or ["the CI gate"]
     details = {**asdict(rule), "id": rule_id, "family": rule.id if rule.id != rule_id else None,
