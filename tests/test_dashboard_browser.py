@@ -582,10 +582,20 @@ def upload(driver, path: Path) -> None:
     wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "input[type=file]"))[0].send_keys(str(path))
     wait_for(driver, lambda d: d.find_elements(By.XPATH, f"//*[contains(text(), '{path.name}')]"))
     # Streamlit disables a form's submit button while one of its files is still uploading, and a
-    # click on a disabled button is dropped without an error.
+    # click on a disabled button is dropped without an error. Under load a click on an enabled one
+    # can be lost in a re-render too: the form (clear_on_submit) empties its uploader once the
+    # submit reaches the app, so click again only while the file is still listed.
     buttons = "//button[normalize-space(.)='Check']"
-    check = wait_for(driver, lambda d: next((b for b in d.find_elements(By.XPATH, buttons) if b.is_enabled()), False))
-    click(driver, check)
+    for _ in range(3):
+        check = wait_for(driver, lambda d: next((b for b in d.find_elements(By.XPATH, buttons) if b.is_enabled()),
+                                                False))
+        click(driver, check)
+        try:
+            wait_for(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-testid='stFileChip']"), timeout=20)
+            return
+        except TimeoutException:
+            continue
+    raise AssertionError(f"the Check button never submitted {path.name}")
 
 
 def test_an_upload_a_reader_fails_on_shows_one_line(dashboard, browser, tmp_path):

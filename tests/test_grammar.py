@@ -166,9 +166,12 @@ def test_dialect_follows_language():
         assert "colour" in flagged(text, result)
 
 
-def test_non_english_language_is_a_config_error():
+def test_an_unknown_english_variant_is_a_config_error_and_another_language_is_left_alone():
     with pytest.raises(ConfigError, match="English only"):
-        HarperGrammarScorer(Settings(language="de-DE"))
+        HarperGrammarScorer(Settings(language="en-XX"))
+    # German targets (the `language` setting, or a file's): Harper builds, and does not read them.
+    german = HarperGrammarScorer(Settings(language="de-DE"))
+    assert not german.covers("de") and german.covers("en")
 
 
 def test_registry_builds_harper(harper_scorer):
