@@ -36,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mtqa.cli import main as mtqa_main  # noqa: E402
-from mtqa.readers.po import PoEntry, read_po_file, single_count_forms  # noqa: E402
+from mtqa.readers.po import PoEntry, few_count_forms, read_po_file  # noqa: E402
 from mtqa.scorers.checks.tags import markup_tags  # noqa: E402
 from mtqa.text.language import prose_words  # noqa: E402
 from mtqa.text.numbers import numbers_in  # noqa: E402
@@ -78,7 +78,7 @@ def _syntaxes(entry: PoEntry) -> tuple[list[str], bool]:
     return [s for s in SYNTAXES if s in detected - excluded], True
 
 
-def plant(kind: str, entry: PoEntry, target: str, source: str, single_count: bool) -> str | None:
+def plant(kind: str, entry: PoEntry, target: str, source: str, few_counts: bool) -> str | None:
     """`target` with an error of `kind`, or None when the entry has nothing to plant it in."""
     syntaxes, conservative = _syntaxes(entry)
     found = placeholders_in(target, syntaxes, conservative) if syntaxes else []
@@ -94,7 +94,7 @@ def plant(kind: str, entry: PoEntry, target: str, source: str, single_count: boo
         else:
             return None
         return target[:p.start] + renamed + target[p.end:]
-    if kind == "placeholder dropped" and not single_count:
+    if kind == "placeholder dropped" and not few_counts:
         # One the target has once: a named placeholder may be repeated, and dropping a repeat loses nothing.
         once = [p for p in found if sum(q.identity == p.identity for q in found) == 1]
         if once:
@@ -139,7 +139,7 @@ def planted_copy(path: Path, kind: str, out: Path) -> Path:
     its units keep the ids of the originals."""
     po = read_po_file(str(path))
     header = po.entries[0] if po.entries and not po.entries[0].msgid else None
-    single = single_count_forms(po.header.get("plural-forms", ""))
+    single = few_count_forms(po.header.get("plural-forms", ""))
     lines = []
     if header is not None:
         lines += ['msgid ""', 'msgstr ""'] + [po_string(line + "\n") for line in header.msgstr[0].split("\n") if line]
@@ -151,8 +151,8 @@ def planted_copy(path: Path, kind: str, out: Path) -> Path:
         changed = False
         for form, target in sorted(entry.msgstr.items()):
             source = entry.msgid if entry.msgid_plural is None or form == 0 else entry.msgid_plural
-            single_count = form in single and entry.msgid_plural is not None
-            new = plant(kind, entry, target, source, single_count) if target else None
+            few_counts = form in single and entry.msgid_plural is not None
+            new = plant(kind, entry, target, source, few_counts) if target else None
             changed |= new is not None and new != target
             forms[form] = new if new is not None else target
         if not changed:

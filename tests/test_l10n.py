@@ -120,10 +120,26 @@ def test_a_space_between_two_numbers_is_not_a_thousands_separator_when_the_targe
     assert number_differences("Chapter 5: 100 years", "Kapitel 5 100 Jahre") == ([], [])
 
 
+def test_a_form_for_few_counts_may_spell_the_count_out_and_a_fuzzy_break_is_not_certain() -> None:
+    from mtqa.readers.po import few_count_forms
+
+    # French uses form 0 for n = 0 and 1, as msgfmt --check-format allows; a form for many counts may not
+    assert few_count_forms("nplurals=2; plural=(n > 1);") == {0}
+    assert few_count_forms("nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+                           "(n%100<10 || n%100>=20) ? 1 : 2);") == frozenset()
+    plural = {"form": 0, "msgid": "%(count)d file was deleted", "msgid_plural": "%(count)d files were deleted",
+              "few_counts": True, "forms": 2, "nplurals": 2}
+    assert not check_placeholders(unit("un fichier a été supprimé", plural["msgid"], ("python-format",),
+                                       target_lang="fr", plural=plural)).issues
+    [renamed] = check_placeholders(unit("%(name)s löschen?", "Delete %(title)s?", ("fuzzy", "python-format"),
+                                        fuzzy=True)).issues
+    assert (renamed.rule, renamed.severity) == ("checks/placeholder-renamed", "major")
+
+
 def test_plural_forms_may_carry_the_count_as_a_placeholder() -> None:
     segment = unit("%d фотография ждёт загрузки", "1 photo is waiting", ("c-format",), target_lang="ru",
                    plural={"form": 0, "msgid": "1 photo is waiting", "msgid_plural": "%d photos are waiting",
-                           "single_count": False, "forms": 3, "nplurals": 3})
+                           "few_counts": False, "forms": 3, "nplurals": 3})
     assert not check_numbers(segment).issues
 
 

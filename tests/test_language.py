@@ -64,3 +64,17 @@ def test_a_file_that_declares_no_target_language_is_read_in_the_one_its_text_is_
     short = table(GERMAN_ROWS[:1])
     identify_target_language(short, "en-US")
     assert short.target_lang is None
+
+
+def test_short_ui_strings_and_chinese_are_told_from_english_by_their_words_and_script() -> None:
+    spanish = table([("Save", "Guardar"), ("Cancel", "Cancelar"), ("Settings", "Configuración"),
+                     ("Log out", "Cerrar sesión"), ("Close window", "Cerrar ventana")])
+    # Which language five UI strings are is unsure (py3langid picks Galician); not English is what matters.
+    assert identify_target_language(spanish, "en-US") not in (None, "en")
+    chinese = table([("Save", "保存"), ("Cancel", "取消"), ("Settings", "设置")])
+    assert identify_target_language(chinese, "en-US") == "zh"
+    english = table([("Guardar", "Save"), ("Cancelar", "Cancel"), ("Configuración", "Settings"),
+                     ("Cerrar sesión", "Log out"), ("Cerrar ventana", "Close window")])
+    assert identify_target_language(english, "en-US") is None
+    # configured German, English text: read as English (its word frequencies, its models)
+    assert identify_target_language(table([(t, s) for s, t in GERMAN_ROWS] * 3), "de-DE") == "en"

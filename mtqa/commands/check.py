@@ -114,15 +114,19 @@ def run(args: argparse.Namespace) -> int:
     with Pipeline(settings) as pipeline, progress_bar(total, enabled=not args.no_progress) as tick:
         report = build_report(pipeline, documents, progress=tick, verbose=args.verbose,
                               baseline=accepted, select=select)
-    for fmt, path in args.reports:
-        write_report(report, fmt, path)
+    outputs = [(args.format, args.output), *args.reports]
+    for fmt, path in outputs:
+        if path not in (None, "-"):
+            write_report(report, fmt, path)
     if args.annotate:
         annotate_report(report, args.annotate)
     try:
-        write_report(report, args.format, args.output)
+        for fmt, path in outputs:
+            if path in (None, "-"):
+                write_report(report, fmt, path)
     except BrokenPipeError:
-        # The reader of standard output stopped early (`| head`): the files above are written,
-        # and the gate's exit code below still stands.
+        # The reader of standard output stopped early (`| head`): the files are written, and
+        # the gate's exit code below still stands.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if args.write_baseline:
         count = write_baseline(args.write_baseline, report.gate().findings)

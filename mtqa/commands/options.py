@@ -9,8 +9,8 @@ from mtqa.core.config import FAIL_ON, LM_COMPUTE_TYPES, LM_ENGINES, Settings, lo
 
 # flag dest -> Settings field, where they differ only by name
 SETTING_FLAGS = ("lm", "embedder", "crosslingual_embedder", "lexicon", "thesaurus", "word_choice", "grammar",
-                 "languagetool_url",
-                 "language", "device", "dtype", "lm_engine", "lm_compute", "batch_size", "threads", "cache_dir",
+                 "languagetool_url", "language", "identify_language",
+                 "device", "dtype", "lm_engine", "lm_compute", "batch_size", "threads", "cache_dir",
                  "fail_on", "review_threshold", "fail_threshold", "risk_model",
                  "select", "ignore", "min_scores", "max_flagged", "baseline", "glossary",
                  "include_untranslated", "use")
@@ -44,6 +44,9 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
                         "`mtqa rules` lists what is registered)")
     models.add_argument("--languagetool-url", metavar="URL", help="a running LanguageTool server")
     models.add_argument("--language", help="language variant of the text, e.g. en-US, en-GB")
+    models.add_argument("--identify-language", action=argparse.BooleanOptionalAction, default=None,
+                        help="read a file that declares no target language in the language its text is "
+                        "identified as (the default); --no-identify-language: always in --language")
     models.add_argument("--device", help="device (default cpu; cuda runs the LM on torch)")
     models.add_argument("--dtype", choices=("auto", "bfloat16", "float32"), help="torch precision of the LM")
     models.add_argument("--lm-engine", choices=LM_ENGINES,

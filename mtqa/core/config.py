@@ -67,6 +67,9 @@ class Settings:
     use: dict[str, str] = field(default_factory=dict)
     languagetool_url: str | None = None
     language: str = "en-US"
+    # A file that declares no target language is read in the one its text is identified as, where
+    # that is surely not `language` (mtqa.text.language.identify_target_language); false: always `language`.
+    identify_language: bool = True
     # Inference
     device: str = "cpu"
     dtype: str = "auto"  # torch: auto = fp32 on a CPU (the risk model's numbers), bf16 on a GPU that has it

@@ -90,8 +90,9 @@ class Pipeline:
         see the text in NFC; findings point into the text as given (mtqa.text.normalise). A
         document whose file declares no target language may get the one its text is identified
         as first (`identify_target_language`)."""
-        for document in {id(s.document): s.document for s in segments if s.document is not None}.values():
-            identify_target_language(document, self.settings.language)
+        if self.settings.identify_language:
+            for document in {id(s.document): s.document for s in segments if s.document is not None}.values():
+                identify_target_language(document, self.settings.language)
         segments, mappings = normalised_segments(segments)
         out: list[dict[str, DimensionResult]] = [{} for _ in segments]
         languages = [s.language(self.settings.language) for s in segments]

@@ -25,6 +25,9 @@ class Signature:
         fields = [("mtqa", __version__)]
         for dimension, settings in pipeline.components().items():
             fields.append((dimension, _flatten(settings)))
+        # which language a file that declares none is read in (mtqa.text.language)
+        settings = pipeline.settings
+        fields.append(("language", f"{settings.language},identify={'yes' if settings.identify_language else 'no'}"))
         risk = pipeline.risk
         fields.append(("risk", f"{risk.version}(review={risk.review_threshold},fail={risk.fail_threshold})"))
         return cls(tuple(fields))

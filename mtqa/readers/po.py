@@ -9,8 +9,9 @@ msgstr are untranslated (see mtqa.readers.translation). Translator (`# `) and ex
 Plural entries: `msgstr[0]` is compared with `msgid` and the other forms with `msgid_plural`;
 in a language with one form (`nplurals=1`) that form serves every count, so it is compared
 with `msgid_plural`. `meta["plural"]` records the form, both msgids, and whether the header's
-`Plural-Forms` expression selects the form for a single count only (the form for n = 1 may
-spell the number out instead of printing it, as `msgfmt --check-format` allows), and how many
+`Plural-Forms` expression selects the form for few counts (fewer than FEW_COUNTS: the form
+for n = 1, French's for n = 0 and 1, may spell the number out instead of printing it, as
+`msgfmt --check-format` allows), and how many
 forms the entry has against the header's `nplurals` (checks/plural-forms reports a mismatch). A `.pot`
 file, or one whose every msgstr is empty, is a template (`Document.meta["template"]`).
 """
@@ -183,15 +184,17 @@ def read_po_file(path: str) -> PoFile:
 
 
 _PLURAL = re.compile(r"plural\s*=\s*([^;]+)")
-# Counts tried when telling which plural forms serve a single count.
+# Counts tried when telling which plural forms serve few counts; a form selected for fewer than
+# FEW_COUNTS of them may leave the count out (gettext's msgfmt, OFTEN in msgl-check.c).
 _COUNTS = range(0, 1001)
+FEW_COUNTS = 5
 
 
 @lru_cache(maxsize=64)
-def single_count_forms(plural_forms: str) -> frozenset[int]:
-    """Forms that the `Plural-Forms` header's expression selects for exactly one count in
-    0..1000 (e.g. form 0 of `plural=(n != 1)`, forms 0-2 of Arabic's); empty when the
-    expression cannot be read."""
+def few_count_forms(plural_forms: str) -> frozenset[int]:
+    """Forms that the `Plural-Forms` header's expression selects for fewer than FEW_COUNTS counts
+    in 0..1000 (e.g. form 0 of `plural=(n != 1)` and of French's `plural=(n > 1)`, forms 0-2 of
+    Arabic's); empty when the expression cannot be read."""
     match = _PLURAL.search(plural_forms)
     if match is None:
         return frozenset()
@@ -203,14 +206,14 @@ def single_count_forms(plural_forms: str) -> frozenset[int]:
             counts[form] = counts.get(form, 0) + 1
     except (ValueError, SyntaxError, ZeroDivisionError, RecursionError):
         return frozenset()
-    return frozenset(form for form, times in counts.items() if times == 1)
+    return frozenset(form for form, times in counts.items() if times < FEW_COUNTS)
 
 
 def _units(po: PoFile) -> list[TranslationUnit]:
     plural_forms = po.header.get("plural-forms", "")
     match = _NPLURALS.search(plural_forms)
     nplurals = int(match.group(1)) if match else None
-    single = single_count_forms(plural_forms)
+    single = few_count_forms(plural_forms)
     units = []
     for position, entry in enumerate(po.entries):
         if not entry.msgid and entry.msgctxt is None:
@@ -229,7 +232,7 @@ def _units(po: PoFile) -> list[TranslationUnit]:
                 unit.meta["context"] = entry.msgctxt
             if entry.msgid_plural is not None:
                 unit.meta["plural"] = {"form": form, "msgid": entry.msgid, "msgid_plural": entry.msgid_plural,
-                                       "single_count": form in single and not one_form, "forms": len(entry.msgstr),
+                                       "few_counts": form in single and not one_form, "forms": len(entry.msgstr),
                                        "nplurals": nplurals}
             units.append(unit)
     return units

@@ -115,7 +115,6 @@ class LMFluencyScorer(Scorer):
         from mtqa.text.thesaurus import load_wordnet
 
         self.settings = settings
-        self.language = settings.language.split("-")[0].lower()
         self.wordnet = load_wordnet(settings.thesaurus)
         # The word-level test's tables load on a thread of their own while the models load,
         # which takes a second off the start-up of a short run.
@@ -135,7 +134,7 @@ class LMFluencyScorer(Scorer):
         return {
             **self.lm.signature(),
             "fluency_formula": FORMULA.format(p=LENGTH_PENALTY, m=SLOR_MIDPOINT, s=SLOR_SCALE),
-            "unigram": f"wordfreq:{self.language}",
+            "unigram": "wordfreq:<the segment's language>",
             "fluency_flag": f"excess>={FLAG_EXCESS_BITS}b,surprisal>={FLAG_MIN_SURPRISAL}b",
             "fluency_spans": self.settings.fluency_spans,
             "word_choice": (f"{describe(self.wordnet)},synonym>={SYNONYM_BITS}b,prediction>={PREDICTION_BITS}b"
@@ -153,16 +152,17 @@ class LMFluencyScorer(Scorer):
         by_segment.update(zip(map(id, others), self.lm.score([s.text for s in others]), strict=True))
         tests = dict(zip(map(id, alone), test_words(self.lm, [by_segment[id(s)] for s in alone], self.wordnet),
                          strict=True))
-        return [self._result(by_segment[id(s)], tests.get(id(s))) if s.scored else DimensionResult(None)
-                for s in segments]  # fmt: skip
+        return [self._result(by_segment[id(s)], s.language(self.settings.language), tests.get(id(s)))
+                if s.scored else DimensionResult(None) for s in segments]  # fmt: skip
 
-    def _result(self, scores: TokenScores, tests: list[WordTest] | None = None) -> DimensionResult:
+    def _result(self, scores: TokenScores, language: str, tests: list[WordTest] | None = None) -> DimensionResult:
+        """`language`: the segment's (ISO 639-1), whose word frequencies the unigram term uses."""
         if not scores.n_tokens:
             return DimensionResult(None)
-        value = slor(scores, self.language)
+        value = slor(scores, language)
         adjusted = length_adjusted_slor(value, scores.n_tokens)
         # The first word has no context to be judged against, so it is never the culprit.
-        excess = {word: excess_surprisal(word, self.language) for word in scores.words[1:]}
+        excess = {word: excess_surprisal(word, language) for word in scores.words[1:]}
         worst = max(excess, key=excess.__getitem__, default=None)
         raw = {
             "logprob": round(scores.logprob, 4),

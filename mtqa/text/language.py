@@ -153,29 +153,48 @@ def _identifier():  # type: ignore[no-untyped-def]
 # Codes of the identifier's languages that differ from ISO 639-1 primary subtags.
 _IDENTIFIER_CODES = {"nb": "no", "nn": "no"}
 # A file that declares no target language is read in the configured one unless its text is
-# identified as another over at least IDENTIFY_MIN_WORDS prose words (of its first
-# IDENTIFY_WORDS) with at least IDENTIFY_MIN_PROBABILITY: short texts keep the configured one.
+# identified as another: by its script (Chinese, Japanese, Korean); by py3langid, at least
+# IDENTIFY_MIN_PROBABILITY sure over at least IDENTIFY_MIN_WORDS prose words (of its first
+# IDENTIFY_WORDS); or, where English is configured, when at least NOT_ENGLISH_MIN_WORDS words
+# are mostly not common English words (short UI strings, on which py3langid is unsure which
+# language it is, not whether it is English).
 IDENTIFY_MIN_WORDS = 8
 IDENTIFY_WORDS = 400
 IDENTIFY_MIN_PROBABILITY = 0.95
+NOT_ENGLISH_MIN_WORDS = 3
+NOT_ENGLISH_SHARE = 0.25
 
 
-def identify_target_language(document: Document, configured: str) -> None:
-    """Set `document.target_lang` where its file declares none and its segments' text is surely
-    in another language than `configured` (a tag such as "en-US"): German targets in a table are
-    then judged as German (models that read English only abstain), not as English rewrites."""
+def identify_target_language(document: Document, configured: str) -> str | None:
+    """Set `document.target_lang` (and `document.meta["identified_language"]`) where its file
+    declares none and its segments' text is in another language than `configured` (a tag such
+    as "en-US"), as the constants above say; return the language set, else None. German targets
+    in a table are then judged as German (models that read English only abstain), not as
+    English rewrites of their sources."""
     if document.target_lang is not None:
-        return
+        return None
     words: list[str] = []
     for segment in document.segments:
         words += prose_words(segment.text, segment.source)
         if len(words) >= IDENTIFY_WORDS:
             break
-    if len(words) < IDENTIFY_MIN_WORDS:
-        return
-    language, probability = _identifier().classify(" ".join(words[:IDENTIFY_WORDS]))
-    if probability >= IDENTIFY_MIN_PROBABILITY and language != primary(configured):
-        document.target_lang = language
+    text = " ".join(words[:IDENTIFY_WORDS])
+    script = dominant_script(text) if text else None
+    if script in LANGUAGE_OF_SCRIPT:
+        language = LANGUAGE_OF_SCRIPT[script]
+    elif len(words) < NOT_ENGLISH_MIN_WORDS:
+        return None
+    else:
+        language, probability = _identifier().classify(text)
+        sure = probability >= IDENTIFY_MIN_PROBABILITY and len(words) >= IDENTIFY_MIN_WORDS
+        not_english = primary(configured) == "en" and english_share(text) < NOT_ENGLISH_SHARE
+        if not (sure or not_english):
+            return None
+    if language == primary(configured):
+        return None
+    document.target_lang = language
+    document.meta["identified_language"] = language
+    return language
 
 
 def language_probability(words: list[str], language: str, versus: str) -> float | None:

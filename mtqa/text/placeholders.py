@@ -377,8 +377,8 @@ def compare(source: Sequence[Placeholder], target: Sequence[Placeholder],
     Named placeholders may repeat or move; unnumbered printf arguments are taken in order, so
     `%s ... %d` -> `%d ... %s` passes the arguments to the wrong conversions. `allowed`:
     further placeholders the target may use (a PO plural form may use its msgid's and its
-    msgid_plural's); `lenient`: missing ones are not reported (a plural form used for a single
-    count, which may spell the number out).
+    msgid_plural's); `lenient`: missing ones are not reported (a plural form used for few
+    counts, which may spell the number out).
     """
     reordered: list[Placeholder] = []
     source_order = [p.conversion for p in source if p.syntax == "printf" and not p.numbered]

@@ -41,6 +41,9 @@ def write_text(report: Report, stream: TextIO) -> None:
                    f"{counts['review']} review, {counts['fail']} fail")
         if counts["skipped"]:
             summary += f" ({counts['skipped']} skipped: page furniture or empty)"
+        if "identified_language" in doc.document.meta:
+            summary += (f"; read as language {doc.document.meta['identified_language']!r}, identified from its text "
+                        "(--no-identify-language: as --language)")
         stream.write(paint(DIM, summary) + "\n\n" if shown else summary + "\n")
     if len(report.documents) > 1:
         totals = report.counts()

@@ -3,8 +3,8 @@
 The syntax comes from a PO entry's format flags (`c-format`, `python-format`,
 `python-brace-format`, `no-*-format`, ...); elsewhere it is detected conservatively from the
 source (see mtqa.text.placeholders). Plural forms of a PO entry may use the placeholders of
-either msgid; a form the header's Plural-Forms selects for a single count may leave the count
-out ("one file" for n = 1), as `msgfmt --check-format` allows.
+either msgid; a form the header's Plural-Forms selects for few counts may leave the count out
+("one file" for n = 1), as `msgfmt --check-format` allows (mtqa.readers.po.few_count_forms).
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from mtqa.text.placeholders import (
     syntaxes_of_flags,
 )
 
-# Where the entry declares its format (a PO flag such as python-format), a placeholder dropped,
-# added, renamed or reordered is a certain break (msgfmt --check-format rejects the catalogue; an
-# added or renamed one raises at run time): critical, so the segment fails. Where the syntax was
-# only detected, major.
+# Where the entry declares its format (a PO flag such as python-format) and is not fuzzy, a
+# placeholder dropped, added, renamed or reordered is a certain break (msgfmt --check-format
+# rejects the catalogue; an added or renamed one raises at run time): critical, so the segment
+# fails. Where the syntax was only detected, or the entry is fuzzy (msgfmt skips it), major.
 DECLARED_BREAK = "critical"
-DECLARED = " Critical (the segment fails) where the entry declares its format."
+DECLARED = " Critical (the segment fails) where the entry declares its format and is not fuzzy."
 PLACEHOLDER_MISSING = Rule(
     "checks/placeholder-missing", "a placeholder of the source missing from the target", severity="major",
     penalty=0.4,
@@ -85,8 +85,9 @@ def check_placeholders(segment: Segment) -> CheckOutcome:
     target = placeholders_in(segment.text, ordered, detected)
     plural = segment.meta.get("plural")
     allowed = [p for text in _sources(segment) for p in placeholders_in(text, ordered, detected)] if plural else []
-    differences = compare(source, target, allowed, lenient=bool(plural and plural["single_count"]))
-    breaks = None if detected else DECLARED_BREAK
+    differences = compare(source, target, allowed, lenient=bool(plural and plural["few_counts"]))
+    # msgfmt skips fuzzy entries, and gettext shows their msgid: a break there is not certain.
+    breaks = None if detected or segment.meta.get("fuzzy") else DECLARED_BREAK
     issues = [missing(PLACEHOLDER_MISSING, segment, f"placeholder {p.text} of the source is missing", [p.text],
                       severity=breaks)
               for p in differences.missing]
