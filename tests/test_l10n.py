@@ -116,6 +116,15 @@ def test_thousands_separators_of_every_locale(grouped: str) -> None:
     assert number_differences("The limit is 25,000 characters.", f"Limit {grouped} znaků.") == ([], [])
 
 
+def test_digits_inside_placeholders_are_not_numbers() -> None:
+    # numbering the arguments is what checks/placeholder-order advises; a precision is code
+    for target, source in [("%2$d Dateien hat %1$s", "%s has %d files"), ("{1} von {0}", "{} of {}"),
+                           ("%.2f MB frei", "%5.2f MB free")]:
+        assert not check_numbers(unit(target, source, ("c-format",))).issues, target
+    assert [i.rule for i in check_numbers(unit("Seite 6 von %d", "Page 5 of %d", ("c-format",))).issues] == [
+        "checks/number-mismatch"]
+
+
 def test_a_space_between_two_numbers_is_not_a_thousands_separator_when_the_target_says_so() -> None:
     assert number_differences("Chapter 5: 100 years", "Kapitel 5 100 Jahre") == ([], [])
 

@@ -11,6 +11,7 @@ from mtqa.scorers.checks.base import (
     missing,
     side_of,
 )
+from mtqa.text.language import without_code
 from mtqa.text.numbers import date_differences, number_differences, numbers_in
 
 NUMBER_MISMATCH = Rule(
@@ -35,7 +36,8 @@ def check_numbers(segment: Segment) -> CheckOutcome:
     other = comparison_text(segment)
     if other is None:
         return CheckOutcome()
-    extra, absent = number_differences(segment.text, other)
+    # Digits inside placeholders (%2$d, {1}, %5.2f) are code, not numbers; blanked, offsets kept.
+    extra, absent = number_differences(without_code(segment.text), without_code(other))
     plural = segment.meta.get("plural")
     if plural:
         # A plural form may use the numbers of either msgid, and needs only those of both:
