@@ -270,10 +270,16 @@ def explain(parts: dict[str, float], dims: dict[str, DimensionResult], issues: l
     # A major finding is a reason of its own, whatever its dimension did to the risk.
     for issue in issues:
         if issue.severity in REVIEW_SEVERITIES and issue.dimension not in chosen:
-            reasons.append(f"{issue.dimension}: {issue.message}")
+            reasons.append(finding_reason(issue))
     if reasons and base_rate >= REASON_MIN_LOGIT:
         reasons.append("long segment: more words that can be wrong, which adds to the reasons above")
     return reasons
+
+
+def finding_reason(issue: Issue) -> str:
+    """A finding given as a reason: "dimension: message" (a writer that lists the findings can
+    tell these reasons from the others)."""
+    return f"{issue.dimension}: {issue.message}"
 
 
 def _length_reason(raw: dict[str, Any]) -> str:
@@ -310,7 +316,7 @@ def _reason_for(dimension: str, dim: DimensionResult | None, issues: list[Issue]
     mine = [i for i in issues if i.dimension == dimension]
     if mine:
         more = f" (+{len(mine) - 1} more)" if len(mine) > 1 else ""
-        return f"{dimension}: {mine[0].message}{more}"
+        return finding_reason(mine[0]) + more
     raw = dim.raw if dim is not None else {}
     if top_feature in FEATURE_REASONS and dim is not None:
         return f"{dimension}: {FEATURE_REASONS[top_feature](raw)}"

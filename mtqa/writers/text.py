@@ -7,6 +7,7 @@ import textwrap
 from typing import TextIO
 
 from mtqa.core.documents import SegmentResult
+from mtqa.core.risk import finding_reason
 from mtqa.gate.report import Report
 from mtqa.gate.rules import issue_rule_id
 from mtqa.writers import register_writer
@@ -64,7 +65,7 @@ def _write_segment(result: SegmentResult, stream: TextIO, paint) -> None:
     scores = "  ".join(f"{name} {value:.2f}" for name, value in result.scores.items() if value is not None)
     stream.write(paint(DIM, f"{'':12}{scores}") + "\n")
     # A reason that quotes a finding is not repeated: the finding's line below says it, with its rule.
-    findings = tuple(f"{issue.dimension}: {issue.message}" for issue in result.issues)
+    findings = tuple(finding_reason(issue) for issue in result.issues)
     for reason in result.reasons:
         if not reason.startswith(findings):
             stream.write(f"{'':12}· {reason}\n")
