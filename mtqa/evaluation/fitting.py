@@ -149,7 +149,7 @@ def fit_ranking(dims: Sequence[SegmentDims], pairs: Sequence[tuple[int, int]],
     if prior and platt.coef_[0][1] <= 0:
         # The base rate states that more of the feature makes an error likelier; where the
         # ranking already carries it (or the data say otherwise) it is left out (weight 0).
-        prior_z = prior_z * 0
+        prior_z = np.zeros_like(prior_z)
         platt = LogisticRegression(max_iter=1000).fit(np.c_[score, prior_z], y)
     slope, bias = float(platt.coef_[0][0]), float(platt.intercept_[0])
     prior_weight = platt.coef_[0][1:]
