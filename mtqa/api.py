@@ -58,6 +58,7 @@ def build_report(pipeline: Pipeline, documents: list[Document], progress: Progre
     documents, see `Pipeline.run`) and gate them by the pipeline's settings (and an accepted
     `baseline`)."""
     results = pipeline.run(documents, progress=progress, select=select)
-    policy = GatePolicy.from_settings(pipeline.settings, baseline=baseline)
+    policy = GatePolicy.from_settings(pipeline.settings, baseline=baseline,
+                                      thresholds=pipeline.risk.mode_thresholds())
     return Report(results, str(pipeline.signature()), pipeline.components(),
                   pipeline.settings.fail_on, verbose, policy)

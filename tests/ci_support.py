@@ -13,8 +13,8 @@ from mtqa.gate.report import Report
 from mtqa.readers import read_text
 
 RISK = {"ok": 0.1, "review": 0.6, "fail": 0.9}
-# (dimension, rule, word in the segment, message)
-IssueSpec = tuple[str, str, str, str]
+# (dimension, rule, word in the segment, message[, severity]); severity "minor" by default
+IssueSpec = tuple[str, ...]
 
 
 def segment_with(document: Document, needle: str) -> Segment:
@@ -24,15 +24,20 @@ def segment_with(document: Document, needle: str) -> Segment:
 
 
 def result(segment: Segment, verdict: str = "ok", issues: tuple[IssueSpec, ...] = (),
-           reasons: tuple[str, ...] = (), scores: dict[str, float] | None = None) -> SegmentResult:
+           reasons: tuple[str, ...] = (), scores: dict[str, float] | None = None,
+           risk: float | None = None, mode: str | None = None) -> SegmentResult:
+    """`risk`: default by verdict (`RISK`); `mode`: the risk model's comparison mode, which
+    lets the gate re-decide the verdict at thresholds (`GatePolicy.thresholds`)."""
     if not segment.scored:
         return SegmentResult(segment, {}, {}, [], None, "skipped", ["page furniture, not prose"])
     found = []
-    for dimension, rule, word, message in issues:
+    for dimension, rule, word, message, *severity in issues:
         start = segment.text.index(word)
-        found.append(Issue(dimension, start, start + len(word), message, rule, ["fix"], "minor"))
+        found.append(Issue(dimension, start, start + len(word), message, rule, ["fix"], *(severity or ["minor"])))
     scores = scores or {"fluency": 0.9, "grammar": 0.9, "drift": 0.9}
-    return SegmentResult(segment, dict(scores), {}, found, RISK[verdict], verdict, list(reasons))
+    raw = {"risk": {"mode": mode, "evidence": True}} if mode else {}
+    return SegmentResult(segment, dict(scores), raw, found, RISK[verdict] if risk is None else risk, verdict,
+                         list(reasons))
 
 
 def judged(document: Document, judgements: dict[str, dict[str, Any]] | None = None) -> DocumentResult:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ci_support import judged, make_report, read, segment_with
@@ -425,19 +428,88 @@ msgstr "Konnte %(details)s nicht auf dem Server speichern."
 """
 
 
-def test_a_reader_that_stops_reading_neither_passes_the_gate_nor_loses_the_reports(tmp_path) -> None:
-    import os
-    import sys
+def mtqa_process(*args: str, **popen: Any) -> subprocess.Popen:
+    """`python -m mtqa ARGS` of this checkout, stderr piped."""
+    return subprocess.Popen([sys.executable, "-m", "mtqa", *args], stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}, **popen)
 
+
+@pytest.mark.parametrize("output", [[], ["-o", "/dev/stdout", "-f", "json"]])
+def test_a_reader_that_stops_reading_neither_passes_the_gate_nor_loses_the_reports(tmp_path, output) -> None:
     catalogue, sarif = tmp_path / "de.po", tmp_path / "report.sarif"
     catalogue.write_text(BROKEN_PO, "utf-8")
     # `mtqa check de.po | head -0`: standard output is closed before mtqa writes to it.
-    process = subprocess.Popen([sys.executable, "-m", "mtqa", "check", str(catalogue), "--no-progress", "--verbose",
-                                "--report", f"sarif={sarif}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    process = mtqa_process("check", str(catalogue), "--no-progress", "--verbose", "--report", f"sarif={sarif}",
+                           *output, stdout=subprocess.PIPE)
     process.stdout.close()
     stderr = process.stderr.read().decode()
     assert process.wait() == 1, stderr  # the renamed placeholder fails the default gate
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
     [result] = json.loads(sarif.read_text("utf-8"))["runs"][0]["results"]
     assert result["ruleId"] == "checks/placeholder-renamed" and result["level"] == "error"
+
+
+@pytest.mark.parametrize("stdout, message", [
+    ("closed", "mtqa: error: standard output is closed: write the text report to a file with -o FILE"),
+    ("/dev/full", "mtqa: error: standard output: cannot write the text report (No space left on device)"),
+])
+def test_a_standard_output_that_cannot_be_written_is_a_one_line_error(tmp_path, stdout, message) -> None:
+    if stdout == "/dev/full" and not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    catalogue = tmp_path / "de.po"
+    catalogue.write_text(BROKEN_PO, "utf-8")
+    with open(os.devnull if stdout == "closed" else stdout, "w") as stream:
+        process = mtqa_process("check", str(catalogue), "--no-progress", stdout=stream,
+                               preexec_fn=(lambda: os.close(1)) if stdout == "closed" else None)
+        stderr = process.communicate()[1].decode()
+    assert process.returncode == 2 and stderr.strip() == message
+
+
+def placeholder_break(risk: float):
+    """A segment that fails for a critical placeholder finding, beside a minor grammar finding,
+    at `risk` (thresholds 0.5 / 0.8 of mode "l10n", see GATED)."""
+    return judged(article(), {"Prices": dict(
+        verdict="fail", risk=risk, mode="l10n",
+        issues=(("checks", "placeholder-renamed", "Prices", "placeholder renamed", "critical"),
+                ("grammar", "AGREEMENT", "sharply", "agreement")))})
+
+
+GATED = {"l10n": (0.5, 0.8)}
+
+
+@pytest.mark.parametrize("risk, rules, level", [
+    (0.2, [], None),  # only the critical finding flagged it: the grammar finding goes with it
+    (0.6, ["grammar/AGREEMENT"], "warning"),  # the risk alone puts it up for review
+    (0.9, ["grammar/AGREEMENT"], "error"),  # ... or fails it
+])
+def test_an_ignored_critical_finding_no_longer_decides_the_segment(risk, rules, level):
+    policy = GatePolicy(ignore=("checks/placeholder-renamed",), thresholds=GATED)
+    outcome = make_report(placeholder_break(risk), policy=policy).gate()
+    assert [f.rule for f in outcome.findings] == rules
+    assert {f.level for f in outcome.findings} == ({level} if level else set())
+    assert outcome.failed is (level == "error")
+
+
+def test_a_suppressed_critical_finding_no_longer_decides_the_segment():
+    doc = read("s.md", "Prices rose sharply in the spring. <!-- mtqa: ignore[checks] -->\n")
+    flagged = judged(doc, {"Prices": dict(
+        verdict="fail", risk=0.2, mode="l10n",
+        issues=(("checks", "placeholder-renamed", "Prices", "renamed", "critical"),
+                ("grammar", "AGREEMENT", "sharply", "agreement")))})
+    outcome = make_report(flagged, policy=GatePolicy(thresholds=GATED)).gate()
+    assert [(f.rule, f.suppressed) for f in outcome.findings] == [("checks/placeholder-renamed", True)]
+    assert not outcome.failed
+
+
+def test_without_thresholds_the_stored_verdict_stands():
+    outcome = make_report(placeholder_break(0.2), policy=GatePolicy(ignore=("checks",))).gate()
+    assert [(f.rule, f.level, f.blocking) for f in outcome.findings] == [("grammar/AGREEMENT", "error", True)]
+
+
+def test_a_critical_finding_fails_the_file_within_its_flagged_budget():
+    # 1 of 20 rows flagged is within a 10% budget, but a critical finding is no matter of proportion
+    critical = judged(table(0).document, {"number 3 ": dict(
+        verdict="fail", issues=(("checks", "placeholder-missing", "number", "placeholder missing", "critical"),))})
+    outcome = make_report(critical, policy=GatePolicy(max_flagged=0.1)).gate()
+    assert outcome.failed and [f.blocking for f in outcome.findings] == [True]
+    assert not make_report(table(1), policy=GatePolicy(max_flagged=0.1)).gate_failed()

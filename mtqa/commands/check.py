@@ -11,7 +11,7 @@ from mtqa.api import build_report
 from mtqa.commands.options import add_settings_arguments, settings_from_args
 from mtqa.core.config import Settings
 from mtqa.core.errors import InputError
-from mtqa.core.files import check_outputs
+from mtqa.core.files import check_outputs, standard_output
 from mtqa.core.pipeline import Pipeline
 from mtqa.core.progress import progress_bar
 from mtqa.gate.baseline import load_baseline, write_baseline
@@ -99,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
             return 0
     paths = expand_inputs(paths, args.input_format)
     check_outputs(planned_outputs(args), read_files(args, settings, paths))
+    if any(path in (None, "-") for path in (args.output, *(path for _, path in args.reports))):
+        standard_output(f"{args.format} report")
     # A baseline being rewritten must not hide the findings it is to record.
     accepted = load_baseline(settings.baseline) if settings.baseline and not args.write_baseline else None
     documents = list(read_inputs(paths, input_format=args.input_format))
@@ -125,9 +127,7 @@ def run(args: argparse.Namespace) -> int:
             if path in (None, "-"):
                 write_report(report, fmt, path)
     except BrokenPipeError:
-        # The reader of standard output stopped early (`| head`): the files are written, and
-        # the gate's exit code below still stands.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        pass  # the reader of stdout stopped early (`| head`): the files are written, the gate stands
     if args.write_baseline:
         count = write_baseline(args.write_baseline, report.gate().findings)
         print(f"mtqa: wrote {count} findings to {args.write_baseline}", file=sys.stderr)

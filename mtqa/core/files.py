@@ -10,6 +10,8 @@ Every file mtqa writes (reports, `--annotate`, baselines, batch outputs) goes th
   the old one only once the block succeeds; a FIFO or character device (`/dev/null`,
   `/dev/stdout`) is written in place, never replaced. A new file gets the mode the umask
   gives (0644 under umask 022), an existing one keeps its mode;
+- standard output: `standard_output` refuses, before any work, a closed one (`>&-`); a
+  reader that stops early (`| head`) ends the writing quietly (see `release_stdout`);
 - temporary files are named `.NAME.PID.tmp` (or `.NAME.PID-RANDOM.tmp`): those of a process
   that no longer runs (a killed run) are removed by the next write to the same folder.
 """
@@ -21,6 +23,7 @@ import os
 import re
 import secrets
 import stat
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,6 +57,20 @@ def writes_in_place(path: str | Path) -> bool:
     except OSError:
         return False
     return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+def standard_output(what: str = "report") -> IO[str]:
+    """`sys.stdout`, or OutputError where it is closed (`mtqa check >&-` leaves it None)."""
+    if sys.stdout is None:
+        raise OutputError(f"standard output is closed: write the {what} to a file with -o FILE")
+    return sys.stdout
+
+
+def release_stdout() -> None:
+    """Point standard output at the null device after a write to it failed (a reader that
+    stopped, a full disk): the interpreter flushes what is buffered at exit, which would fail
+    again with a traceback."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def check_output(path: str | Path, inputs: Iterable[str | Path] = (), what: str = "output") -> None:
@@ -183,6 +200,8 @@ def atomic_output(path: str | Path, binary: bool = False, newline: str | None = 
             with open(path, "wb" if binary else "w", encoding=None if binary else "utf-8",
                       newline=None if binary else newline) as stream:
                 yield stream
+        except BrokenPipeError:
+            pass  # the reader of a pipe stopped early (`-o /dev/stdout | head`): its choice
         except OSError as error:
             raise _write_error(Path(path), what, error) from None
         return

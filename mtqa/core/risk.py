@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -168,6 +168,10 @@ class RiskModel:
         return (self.review_threshold if review is None else review,
                 self.fail_threshold if fail is None else fail)
 
+    def mode_thresholds(self) -> dict[str, tuple[float, float]]:
+        """(review, fail) of every comparison mode the model has."""
+        return {mode: self.thresholds(mode) for mode in sorted(self.models)}
+
     def combine(self, segment: Segment, dims: dict[str, DimensionResult], language: str = "en") -> SegmentResult:
         """The result for `segment`, whose target is in `language` (ISO 639-1)."""
         issues = [issue for dim in dims.values() for issue in dim.issues]
@@ -220,6 +224,27 @@ def decide(risk: float, thresholds: tuple[float, float], severities: Iterable[st
     if risk >= review_threshold or severities & set(REVIEW_SEVERITIES):
         return "review"
     return "ok"
+
+
+def recorded_decisive_risk(record: Mapping[str, Any]) -> float:
+    """`decisive_risk` of a stored per-segment record (`SegmentResult.to_dict()`)."""
+    contributions = (record.get("raw") or {}).get("risk", {}).get("contributions", {})
+    return decisive_risk(record["risk"] or 0.0, record.get("kind"), contributions)
+
+
+def verdict_at(record: Mapping[str, Any], thresholds: Mapping[str, tuple[float, float]],
+               severities: Iterable[str] | None = None) -> Verdict:
+    """The verdict of a stored per-segment record (`SegmentResult.to_dict()`) re-decided at
+    `thresholds` (comparison mode -> (review, fail)), counting the findings of `severities`
+    (default: all of the record's). Skipped segments, and segments of a mode without
+    thresholds, keep their verdict."""
+    mode = (record.get("raw") or {}).get("risk", {}).get("mode")
+    if record["verdict"] == "skipped" or record["risk"] is None or mode not in thresholds:
+        return record["verdict"]
+    if severities is None:
+        severities = (issue["severity"] for issue in record["issues"])
+    return decide(recorded_decisive_risk(record), thresholds[mode], severities,
+                  record["raw"]["risk"].get("evidence", True))
 
 
 def is_localisation(segment: Segment, dims: dict[str, DimensionResult], language: str) -> bool:

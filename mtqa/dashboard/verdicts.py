@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mtqa.core.risk import decide
-from mtqa.core.risk import decisive_risk as core_decisive_risk
+from mtqa.core.risk import recorded_decisive_risk, verdict_at
 
 Thresholds = dict[str, tuple[float, float]]  # comparison mode -> (review, fail)
 FLAGGED = ("review", "fail")
@@ -43,22 +42,6 @@ def modes_in(segments: list[dict[str, Any]]) -> list[str]:
     return sorted(counts, key=lambda mode: -counts[mode])
 
 
-def decisive_risk(segment: dict[str, Any]) -> float:
-    """The risk the segment's verdict was decided on (`mtqa.core.risk.decisive_risk`)."""
-    contributions = (segment.get("raw") or {}).get("risk", {}).get("contributions", {})
-    return core_decisive_risk(segment["risk"] or 0.0, segment.get("kind"), contributions)
-
-
-def verdict_at(segment: dict[str, Any], thresholds: Thresholds) -> str:
-    """The segment's verdict at `thresholds`; skipped segments and segments of a mode without
-    thresholds keep theirs."""
-    mode = segment_mode(segment)
-    if segment["verdict"] == "skipped" or segment["risk"] is None or mode not in thresholds:
-        return segment["verdict"]
-    return decide(decisive_risk(segment), thresholds[mode], (issue["severity"] for issue in segment["issues"]),
-                  segment["raw"]["risk"].get("evidence", True))
-
-
 def with_verdicts(segments: list[dict[str, Any]], thresholds: Thresholds) -> list[dict[str, Any]]:
     """Copies of `segments` whose `verdict` is the one at `thresholds`."""
     return [{**segment, "verdict": verdict_at(segment, thresholds)} for segment in segments]
@@ -72,7 +55,7 @@ def shade(segment: dict[str, Any], thresholds: Thresholds) -> str | None:
         return None
     review, fail = thresholds.get(segment_mode(segment) or "", (0.0, 1.0))
     low, high = (review, fail) if verdict == "review" else (fail, 1.0)
-    position = (decisive_risk(segment) - low) / (high - low) if high > low else 1.0
+    position = (recorded_decisive_risk(segment) - low) / (high - low) if high > low else 1.0
     steps = SHADES[verdict]
     return steps[min(len(steps) - 1, max(0, int(position * len(steps))))]
 

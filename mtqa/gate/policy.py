@@ -16,11 +16,13 @@ import bisect
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from mtqa.core.components import DIMENSIONS
 from mtqa.core.documents import Document, Segment, SegmentResult
 from mtqa.core.errors import ConfigError
+from mtqa.core.risk import FAIL_SEVERITY, REVIEW_SEVERITIES, verdict_at
 from mtqa.gate.baseline import assign_fingerprints
 from mtqa.gate.report import VERDICT_RANK, Report
 from mtqa.gate.rules import COMBINED_RULE, MIN_SCORE_SUFFIX, RISK_SUFFIX, canonical_rule_id, issue_rule_id, rule_matches
@@ -42,10 +44,14 @@ class Finding:
     rule: str
     message: str
     level: str  # "error" or "warning"
+    # The severity of the issue the finding reports ("" for a risk reason or a minimum score).
+    severity: str
     # Character offsets in the segment's text; the whole segment for segment-level findings.
     start: int
     end: int
     fingerprint: str = ""
+    # The segment's verdict as the gate counts it (`gated_findings`); "" before gating.
+    verdict: str = ""
     # The fingerprint an earlier release gave the finding (its rule had another id then).
     legacy_fingerprint: str = ""
     suppressed: bool = False
@@ -136,11 +142,15 @@ class GatePolicy:
     max_flagged: float | None = None
     # Fingerprints of accepted findings (see mtqa.gate.baseline); None = no baseline in use.
     baseline: frozenset[str] | None = None
+    # The run's (review, fail) thresholds per comparison mode, to re-decide a segment whose
+    # major or critical finding is ignored, suppressed or accepted (see `gated_verdict`).
+    thresholds: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
     @classmethod
-    def from_settings(cls, settings: Settings, baseline: frozenset[str] | None = None) -> GatePolicy:
+    def from_settings(cls, settings: Settings, baseline: frozenset[str] | None = None,
+                      thresholds: Mapping[str, tuple[float, float]] | None = None) -> GatePolicy:
         return cls(tuple(settings.select), tuple(settings.ignore), dict(settings.min_scores),
-                   parse_share(settings.max_flagged), baseline)
+                   parse_share(settings.max_flagged), baseline, dict(thresholds or {}))
 
     def selects(self, rule: str) -> bool:
         if self.select and not any(rule_matches(rule, p) for p in self.select):
@@ -179,21 +189,22 @@ def segment_findings(result: SegmentResult, min_scores: Mapping[str, float]) -> 
             message = issue.message
             if issue.suggestions:
                 message += f" (suggestion: {', '.join(issue.suggestions[:3])})"
-            findings.append(Finding(result, issue_rule_id(issue), message, level, issue.start, issue.end))
+            findings.append(Finding(result, issue_rule_id(issue), message, level, issue.severity,
+                                    issue.start, issue.end))
         with_issues = {i.dimension for i in result.issues}
         for reason in result.reasons:
             dimension = reason.split(":", 1)[0]
             if dimension in with_issues:
                 continue  # the issues above already say it, with precise locations
             rule = f"{dimension}/{RISK_SUFFIX}" if dimension in result.scores else COMBINED_RULE
-            findings.append(Finding(result, rule, reason, level, *whole))
+            findings.append(Finding(result, rule, reason, level, "", *whole))
     if result.verdict != "skipped":
         for dimension, minimum in sorted(min_scores.items()):
             score = result.scores.get(dimension)
             if score is not None and score < minimum:
                 findings.append(Finding(
                     result, f"{dimension}/{MIN_SCORE_SUFFIX}",
-                    f"{dimension} score {score:.2f} is below the minimum {minimum:.2f}", "error", *whole))
+                    f"{dimension} score {score:.2f} is below the minimum {minimum:.2f}", "error", "", *whole))
     return findings
 
 
@@ -207,26 +218,55 @@ def evaluate(report: Report, policy: GatePolicy) -> GateOutcome:
         for result in doc.results:
             doc_findings.extend(segment_findings(result, policy.min_scores))
         assign_fingerprints(doc_findings)
-        doc_findings = [f for f in doc_findings if policy.selects(f.rule)]
-        flagged: set[int] = set()
         for finding in doc_findings:
             finding.suppressed = any(rule_matches(finding.rule, p) for p in markers.patterns(finding.segment))
             finding.baselined = policy.baseline is not None and bool(
                 {finding.fingerprint, finding.legacy_fingerprint} & policy.baseline)
+        doc_findings = gated_findings(doc_findings, policy)
+        flagged: set[int] = set()
+        for finding in doc_findings:
             reaches_level = fail_level is not None and (
-                finding.rule.endswith("/" + MIN_SCORE_SUFFIX)
-                or VERDICT_RANK[finding.result.verdict] >= fail_level)
+                finding.rule.endswith("/" + MIN_SCORE_SUFFIX) or VERDICT_RANK[finding.verdict] >= fail_level)
             finding.blocking = finding.reported and reaches_level
             if finding.blocking:
                 flagged.add(finding.segment.index)
         scored = sum(r.verdict != "skipped" for r in doc.results)
-        failed = bool(flagged) and (policy.max_flagged is None or len(flagged) > policy.max_flagged * scored)
+        over_budget = bool(flagged) and (policy.max_flagged is None or len(flagged) > policy.max_flagged * scored)
+        # A critical finding fails the file whatever its budget: a format string that raises
+        # at run time is no matter of proportion.
+        failed = over_budget or any(f.blocking and f.severity == FAIL_SEVERITY for f in doc_findings)
         if not failed:
             for finding in doc_findings:
                 finding.blocking = False  # within the file's budget: reported, but not failing
         files[doc.document.path] = FileGate(scored, len(flagged), failed)
         findings.extend(doc_findings)
     return GateOutcome(findings, files)
+
+
+def gated_findings(findings: list[Finding], policy: GatePolicy) -> list[Finding]:
+    """The findings `policy` selects, each with its segment's verdict counting only the major and
+    critical findings that are selected and reported. A segment flagged for a finding that is
+    ignored, suppressed or accepted is re-decided by its risk at `policy.thresholds`; its other
+    findings take that verdict, and are dropped where it is ok (they were only shown because
+    of the finding that no longer counts); suppressed and accepted findings stay, as they were.
+    Without thresholds the stored verdict stands."""
+    kept: list[Finding] = []
+    for _, group in groupby(findings, key=lambda f: id(f.result)):
+        group = list(group)
+        selected = [f for f in group if policy.selects(f.rule)]
+        counted = [f for f in selected if f.reported]
+        result = group[0].result
+        verdict = result.verdict
+        if verdict in LEVELS and any(f.severity in REVIEW_SEVERITIES for f in group if f not in counted):
+            verdict = verdict_at(result.to_dict(), policy.thresholds, [f.severity for f in counted if f.severity])
+        for finding in selected:
+            finding.verdict = verdict if finding in counted else result.verdict
+            if finding not in counted or finding.rule.endswith("/" + MIN_SCORE_SUFFIX):
+                kept.append(finding)
+            elif verdict in LEVELS:
+                finding.level = LEVELS[verdict]
+                kept.append(finding)
+    return kept
 
 
 def parse_markers(text: str) -> set[str]:

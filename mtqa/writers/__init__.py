@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from mtqa.core.errors import ConfigError
-from mtqa.core.files import atomic_output, check_output
+from mtqa.core.errors import ConfigError, OutputError
+from mtqa.core.files import atomic_output, check_output, release_stdout, standard_output
 from mtqa.gate.report import Report
 
 Writer = Callable[[Report, TextIO], None]
@@ -36,11 +35,20 @@ def get_writer(name: str) -> Writer:
 
 
 def write_report(report: Report, fmt: str, output: str | None) -> None:
-    """Write to `output` (atomically: a failed run leaves an existing file untouched) or stdout."""
+    """Write to `output` (atomically: a failed run leaves an existing file untouched) or stdout.
+    BrokenPipeError: the reader of stdout stopped early; OutputError: stdout cannot be written."""
     writer = get_writer(fmt)
     if output in (None, "-"):
-        writer(report, sys.stdout)
-        sys.stdout.flush()
+        stream = standard_output(f"{fmt} report")
+        try:
+            writer(report, stream)
+            stream.flush()
+        except BrokenPipeError:
+            release_stdout()
+            raise
+        except OSError as error:
+            release_stdout()
+            raise OutputError(f"standard output: cannot write the {fmt} report ({error.strerror})") from None
         return
     check_output(output, what=f"{fmt} report")
     with atomic_output(output, what=f"{fmt} report") as stream:
