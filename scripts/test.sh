@@ -15,6 +15,11 @@ if [ ! -f /usr/share/wordnet/index.noun ] && [ "$(id -u)" = 0 ] && command -v ap
   { apt-get update -qq && apt-get install -y -qq wordnet-base >/dev/null; } \
     || echo "scripts/test.sh: could not install wordnet-base; the installed-WordNet test will be skipped" >&2
 fi
+if ! command -v msgfmt >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  # GNU gettext's msgfmt: the format-string tests check their expectations against it
+  { apt-get update -qq && apt-get install -y -qq gettext >/dev/null; } \
+    || echo "scripts/test.sh: could not install gettext; the msgfmt comparison will be skipped" >&2
+fi
 .venv/bin/ruff check .
 export HF_HUB_OFFLINE=1
 exec .venv/bin/python -m pytest "$@"

@@ -4,6 +4,9 @@ knows which target languages its models read. Each test stands for a whole kind 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
@@ -75,6 +78,71 @@ def test_placeholders_kept_in_any_order_or_repeated_pass() -> None:
 def test_unnumbered_arguments_in_another_order_change_the_meaning() -> None:
     outcome = check_placeholders(unit("%d Dateien in %s", "In %s: %d files", ("c-format",)))
     assert [(i.rule, i.severity) for i in outcome.issues] == [("checks/placeholder-order", "critical")]
+
+
+# (flags, msgid, msgstr, what msgfmt --check-format says: "ok" or "break")
+FORMAT_PAIRS = [
+    ("python-format", "%(name)s", "%(name)r", "ok"),  # both take any object
+    ("python-format", "%(n)d", "%(n)x", "ok"),  # any integer
+    ("python-format", "%(n)d", "%(n)s", "break"),
+    ("python-format", "%ld", "%d", "ok"),  # Python ignores a length modifier
+    ("python-format", "%s %s", "%(a)s %s", "break"),  # named beside unnamed: TypeError
+    ("c-format", "%zu", "%u", "break"),  # another size
+    ("c-format", "%lu", "%llu", "break"),
+    ("c-format", "%hd", "%d", "break"),
+    ("c-format", "%qd", "%lld", "ok"),  # q is BSD's ll
+    ("c-format", "%lf", "%f", "ok"),
+    ("c-format", "%d", "%u", "break"),  # signed and unsigned
+    ("c-format", "%x", "%u", "ok"),
+    ("c-format", "%d", "%i", "ok"),
+    ("c-format", "%s of %s", "%2$s von %s", "break"),  # numbered beside unnumbered
+    ("c-format", "%s of %s", "%2$s von %1$s", "ok"),
+    ("java-printf-format", "%d", "%s", "break"),
+    ("java-format", "Delete {0}?", "L'effacer {0} ?", "break"),  # the apostrophe quotes {0}
+    ("java-format", "Delete {0}?", "L''effacer {0} ?", "ok"),
+]
+
+
+@pytest.mark.parametrize(("flag", "source", "target", "msgfmt"), FORMAT_PAIRS)
+def test_format_strings_are_compared_as_msgfmt_compares_them(flag, source, target, msgfmt) -> None:
+    issues = check_placeholders(unit(target, source, (flag,))).issues
+    assert ("break" if any(i.severity == "critical" for i in issues) else "ok") == msgfmt, found(
+        check_placeholders(unit(target, source, (flag,))))
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed")
+def test_the_format_pairs_are_what_msgfmt_says(tmp_path: Path) -> None:
+    catalogue = tmp_path / "pairs.po"
+    for flag, source, target, expected in FORMAT_PAIRS:
+        catalogue.write_text(f'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n#, {flag}\n'
+                             f'msgid "{source}"\nmsgstr "{target}"\n', "utf-8")
+        checked = subprocess.run(["msgfmt", "--check-format", "-o", os.devnull, str(catalogue)], capture_output=True)
+        assert ("break" if checked.returncode else "ok") == expected, (flag, source, target, checked.stderr)
+
+
+def test_mixed_arguments_are_found_on_the_odd_placeholder_with_its_numbered_form() -> None:
+    [issue] = check_placeholders(unit("%2$s von %s", "%s of %s", ("c-format",))).issues
+    assert (issue.rule, issue.start, issue.end, issue.suggestions) == ("checks/placeholder-mixed", 0, 4, [])
+    [issue] = check_placeholders(unit("%s von %2$s", "%1$s of %2$s", ("c-format",))).issues
+    assert (issue.rule, issue.start, issue.end, issue.suggestions) == ("checks/placeholder-mixed", 0, 2, ["%1$s"])
+
+
+def test_a_dropped_unnumbered_argument_is_named_as_the_one_missing() -> None:
+    # printf("%d Dateien", name, count) passes the name to %d: the %s is what was lost.
+    [issue] = check_placeholders(unit("%d Dateien", "%s has %d files", ("c-format",))).issues
+    assert (issue.rule, issue.suggestions, issue.severity) == ("checks/placeholder-missing", ["%s"], "critical")
+    assert "wrong values" in issue.message
+    [last] = check_placeholders(unit("%s hat Dateien", "%s has %d files", ("c-format",))).issues
+    assert last.suggestions == ["%d"] and "wrong values" not in last.message  # nothing after it moved
+
+
+def test_a_lone_apostrophe_of_a_java_message_format_is_found() -> None:
+    [issue] = check_placeholders(unit("{0} c'est tout", "{0} that''s all", ("java-format",))).issues
+    assert (issue.rule, issue.severity, issue.start, issue.suggestions) == (
+        "checks/message-format-apostrophe", "major", 5, ["''"])
+    # A source that quotes on purpose ('{0}' printed as is) sets the pattern's rules.
+    assert not check_placeholders(unit("'{0}' est littéral {0}", "'{0}' is literal {0}", ("java-format",))).issues
+    assert not check_placeholders(unit("C'est {0}", "It is {0}", ("python-brace-format",))).issues
 
 
 def test_format_flags_decide_the_syntax() -> None:

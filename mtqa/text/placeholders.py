@@ -53,7 +53,14 @@ FLAG_SYNTAXES: dict[str, tuple[str, ...]] = {
     "qt-plural-format": ("qt",),
     "sh-format": ("dollar-brace",),
 }
-_INTEGER = frozenset("diu")  # printf conversions that take the same argument type
+# Conversions that take the same argument, as `msgfmt --check-format` compares them (GNU gettext,
+# format-c.c and format-python.c): C tells signed (d i) from unsigned (u o x X) integers and
+# compares the size (h, l, ll, j, z, t, L); Python's % takes any integer for d i u o x X and
+# any object for s r a, and ignores a length modifier.
+_C_CLASSES = {**dict.fromkeys("di", "int"), **dict.fromkeys("uoxX", "uint"), **dict.fromkeys("eEfFgGaA", "float")}
+_PYTHON_CLASSES = {**dict.fromkeys("diuoxX", "int"), **dict.fromkeys("eEfFgG", "float"), **dict.fromkeys("sra", "s")}
+# Length modifiers that mean the same size; `l` before a float conversion means nothing.
+_C_LENGTHS = {"q": "ll", "I64": "ll", "I32": ""}
 _PRINTF = re.compile(
     r"%(?:(?P<number>[1-9]\d*)\$)?(?P<flags>[-+ #0']*)(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d+))?"
     r"(?P<length>hh|h|ll|l|L|q|j|z|t|I64|I32)?(?P<conversion>[diouxXeEfFgGaAcspn@])"
@@ -132,12 +139,16 @@ def _family(syntax: str) -> str:
     return {"python": "percent", "printf": "percent"}.get(syntax, syntax)
 
 
-def _conversion_class(conversion: str) -> str:
-    if conversion in _INTEGER:
-        return "int"
-    if conversion in "eEfFgG":
-        return "float"
-    return conversion
+def _conversion_class(conversion: str, length: str | None = None, c_rules: bool = False) -> str:
+    """What argument a conversion takes (`%lu` -> "uint/l"): conversions with the same class are
+    interchangeable. `c_rules`: C's printf (size and signedness count), else Python's %."""
+    if not c_rules:
+        return _PYTHON_CLASSES.get(conversion, conversion)
+    base = _C_CLASSES.get(conversion, conversion)
+    size = _C_LENGTHS.get(length or "", length or "")
+    if base == "float" and size == "l":
+        size = ""
+    return f"{base}/{size}" if size else base
 
 
 def syntaxes_of_flags(flags: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
@@ -214,6 +225,7 @@ def placeholders_in(text: str, syntaxes: Iterable[str], conservative: bool = Fal
                                 _conversion_class(m["conversion"])))
     if syntaxes & {"printf", "python"}:
         pattern = _PRINTF_CONSERVATIVE if conservative else _PRINTF
+        c_rules = "printf" in syntaxes  # in a python-format string, %d and %s are Python's
         position = 0
         for m in pattern.finditer(text):
             if not free(m.start(), m.end()):
@@ -223,8 +235,8 @@ def placeholders_in(text: str, syntaxes: Iterable[str], conservative: bool = Fal
             else:
                 position += 1
                 key, numbered = str(position), False
-            add(Placeholder(m.group(), m.start(), m.end(), "printf", key, _conversion_class(m["conversion"]),
-                            numbered))
+            add(Placeholder(m.group(), m.start(), m.end(), "printf", key,
+                            _conversion_class(m["conversion"], m["length"], c_rules), numbered))
     if "qt" in syntaxes:
         for m in _QT.finditer(text):
             if free(m.start(), m.end()):
@@ -359,6 +371,46 @@ def message_format_problems(target: str, source: str) -> list[MessageFormatProbl
     return problems
 
 
+def _argument_style(placeholder: Placeholder) -> str:
+    return "named" if placeholder.syntax == "python" else "numbered" if placeholder.numbered else "unnumbered"
+
+
+def mixed_arguments(source: Sequence[Placeholder], target: Sequence[Placeholder]) -> list[Placeholder]:
+    """`%` placeholders of the target that refer to their argument in another way than the
+    source's all do, where the target mixes ways: numbered `%1$s` beside unnumbered `%s`
+    (msgfmt rejects the string, C's printf is undefined) or named `%(name)s` beside unnamed
+    `%s` (Python raises TypeError). Empty where the target refers to all one way, or the
+    source itself mixes."""
+    percent = [p for p in target if p.syntax in ("printf", "python")]
+    source_styles = {_argument_style(p) for p in source if p.syntax in ("printf", "python")}
+    if len(source_styles) != 1 or len({_argument_style(p) for p in percent}) < 2:
+        return []
+    return [p for p in percent if _argument_style(p) not in source_styles]
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each part of a java.text.MessageFormat pattern that is printed as it
+    stands, apostrophes included: from a lone apostrophe to the next one, or to the end of
+    the text. `''` is an apostrophe, inside quotes or out (see the MessageFormat Javadoc)."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    position = 0
+    while position < len(text):
+        if text.startswith("''", position):
+            position += 2
+            continue
+        if text[position] == "'":
+            if start is None:
+                start = position
+            else:
+                spans.append((start, position + 1))
+                start = None
+        position += 1
+    if start is not None:
+        spans.append((start, len(text)))
+    return spans
+
+
 @dataclass(frozen=True)
 class PlaceholderDifferences:
     """How the target's placeholders differ from the source's (see `compare`)."""
@@ -367,6 +419,9 @@ class PlaceholderDifferences:
     added: list[Placeholder]  # of the target
     renamed: list[tuple[Placeholder, Placeholder]]  # (source's, target's)
     reordered: list[Placeholder]  # of the target: unnumbered, in another order of conversions
+    # Of the source: unnumbered ones missing before an argument the target kept, which now
+    # receives the missing one's value (`%s has %d files` -> `%d Dateien`).
+    shifted: list[Placeholder] = field(default_factory=list)
 
 
 def compare(source: Sequence[Placeholder], target: Sequence[Placeholder],
@@ -389,6 +444,10 @@ def compare(source: Sequence[Placeholder], target: Sequence[Placeholder],
         reordered = target_unnumbered
         source = [p for p in source if p.syntax != "printf" or p.numbered]
         target = [p for p in target if p.syntax != "printf" or p.numbered]
+    shifted = [] if lenient or allowed or reordered else _shifted(source, target_unnumbered)
+    if shifted:  # reported as that, not as the kept arguments renamed
+        source = [p for p in source if p.syntax != "printf" or p.numbered]
+        target = [p for p in target if p.syntax != "printf" or p.numbered]
     expected = {p.identity for p in source}
     permitted = expected | {p.identity for p in allowed}
     present = {p.identity for p in target}
@@ -402,4 +461,23 @@ def compare(source: Sequence[Placeholder], target: Sequence[Placeholder],
             renamed.append((old, partner))
             missing.remove(old)
             added.remove(partner)
-    return PlaceholderDifferences(missing, added, renamed, reordered)
+    return PlaceholderDifferences(missing, added, renamed, reordered, shifted)
+
+
+def _shifted(source: Sequence[Placeholder], target_unnumbered: list[Placeholder]) -> list[Placeholder]:
+    """Unnumbered printf placeholders of the source that the target dropped before one it kept,
+    where the target's conversions are the source's with some left out (matched leftmost)."""
+    source_unnumbered = [p for p in source if p.syntax == "printf" and not p.numbered]
+    if not target_unnumbered or len(target_unnumbered) >= len(source_unnumbered):
+        return []
+    kept: list[int] = []
+    position = 0
+    for placeholder in target_unnumbered:
+        while position < len(source_unnumbered) and source_unnumbered[position].conversion != placeholder.conversion:
+            position += 1
+        if position == len(source_unnumbered):
+            return []
+        kept.append(position)
+        position += 1
+    dropped = [i for i in range(len(source_unnumbered)) if i not in kept]
+    return [source_unnumbered[i] for i in dropped] if dropped[0] < kept[-1] else []

@@ -9,15 +9,18 @@ either msgid; a form the header's Plural-Forms selects for few counts may leave 
 
 from __future__ import annotations
 
-from mtqa.core.components import Feature, Rule
-from mtqa.core.documents import Segment
+from mtqa.core.components import Feature, Rule, Severity
+from mtqa.core.documents import Issue, Segment
 from mtqa.scorers.checks.base import Check, CheckOutcome, missing
 from mtqa.text.placeholders import (
     SYNTAXES,
+    Placeholder,
     compare,
     detect_syntaxes,
     message_format_problems,
+    mixed_arguments,
     placeholders_in,
+    quoted_spans,
     syntaxes_of_flags,
 )
 
@@ -47,6 +50,19 @@ PLACEHOLDER_ORDER = Rule(
     penalty=0.3,
     explanation="Unnumbered printf arguments are taken in order: %s ... %d -> %d ... %s passes each value to "
     "the wrong conversion. Number them (%1$s, %2$d) to reorder." + DECLARED)
+PLACEHOLDER_MIXED = Rule(
+    "checks/placeholder-mixed", "numbered and unnumbered (or named and unnamed) arguments in one format string",
+    severity="major", penalty=0.4,
+    explanation="printf takes its arguments all by number (%1$s, %2$d) or all in order (%s, %d), Python's % all by "
+    "name (%(name)s) or all in order: a string that mixes them is rejected by msgfmt, undefined in C and raises "
+    "TypeError in Python. Number (or name) every one." + DECLARED)
+APOSTROPHE = Rule(
+    "checks/message-format-apostrophe", "a lone apostrophe in a Java MessageFormat pattern", severity="major",
+    penalty=0.3,
+    explanation="In a java-format string an apostrophe starts quoted text, printed as it stands without the "
+    "apostrophe: \"L'utilisateur {0}\" prints \"Lutilisateur {0}\", never the value. Write the apostrophe as '' "
+    "(or use ’). Critical where the quote hides a placeholder of an entry that declares its format: msgfmt "
+    "rejects the catalogue.")
 MESSAGE_FORMAT = Rule(
     "checks/message-format", "an ICU MessageFormat keyword or selector translated", severity="major", penalty=0.3,
     explanation="In {count, plural, one {...} other {...}} the keyword (plural, select) and the selectors (one, "
@@ -91,6 +107,10 @@ def check_placeholders(segment: Segment) -> CheckOutcome:
     issues = [missing(PLACEHOLDER_MISSING, segment, f"placeholder {p.text} of the source is missing", [p.text],
                       severity=breaks)
               for p in differences.missing]
+    issues += [missing(PLACEHOLDER_MISSING, segment, f"placeholder {p.text} of the source is missing; unnumbered "
+                       "arguments are taken in order, so the ones after it now get the wrong values", [p.text],
+                       severity=breaks)
+               for p in differences.shifted]
     issues += [PLACEHOLDER_ADDED.at(p.start, p.end, f"placeholder {p.text} is not in the source", severity=breaks)
                for p in differences.added]
     issues += [PLACEHOLDER_RENAMED.at(new.start, new.end, f"placeholder {new.text} is not in the source, which has "
@@ -102,6 +122,10 @@ def check_placeholders(segment: Segment) -> CheckOutcome:
         issues.append(PLACEHOLDER_ORDER.at(first.start, last.end, f"unnumbered placeholders in another order than the "
                                            f"source's ({order}): the arguments are passed in the source's order",
                                            severity=breaks))
+    issues += [PLACEHOLDER_MIXED.at(p.start, p.end, _mixed_message(p, target), _numbered(p), severity=breaks)
+               for p in mixed_arguments(source, target)[:1]]
+    if "java-format" in segment.meta.get("flags", ()) and not quoted_spans(segment.source):
+        issues += _apostrophe_issues(segment.text, target, breaks)
     if "brace" in syntaxes:
         issues += [MESSAGE_FORMAT.at(p.start, p.end, p.message, p.suggestions)
                    for p in message_format_problems(segment.text, segment.source)]
@@ -111,8 +135,36 @@ def check_placeholders(segment: Segment) -> CheckOutcome:
     return CheckOutcome(compared, issues, raw)
 
 
+def _mixed_message(placeholder: Placeholder, target: list[Placeholder]) -> str:
+    others = [p.text for p in target if p.syntax in ("printf", "python") and p is not placeholder]
+    kind = "named" if placeholder.syntax == "python" else "numbered" if placeholder.numbered else "unnumbered"
+    return (f"{kind} placeholder {placeholder.text} beside {', '.join(others[:2])}: a format string takes its "
+            "arguments all one way")
+
+
+def _numbered(placeholder: Placeholder) -> list[str]:
+    """`%s` -> `%1$s` (the i-th unnumbered argument is argument i)."""
+    if placeholder.syntax == "printf" and not placeholder.numbered:
+        return [f"%{placeholder.key}${placeholder.text[1:]}"]
+    return []
+
+
+def _apostrophe_issues(text: str, target: list[Placeholder], breaks: Severity | None) -> list[Issue]:
+    issues = []
+    for start, end in quoted_spans(text):
+        hidden = [p.text for p in target if start < p.start < end]
+        if hidden:
+            issues.append(APOSTROPHE.at(start, start + 1, f"the apostrophe quotes {hidden[0]}: MessageFormat prints "
+                                        "it as text, not the value; write the apostrophe as ''", ["''"],
+                                        severity=breaks))
+        else:
+            issues.append(APOSTROPHE.at(start, start + 1, "the apostrophe starts quoted text in a MessageFormat "
+                                        "pattern and is not printed; write it as ''", ["''"]))
+    return issues
+
+
 PLACEHOLDERS = Check("placeholders", (PLACEHOLDER_MISSING, PLACEHOLDER_ADDED, PLACEHOLDER_RENAMED,
-                                      PLACEHOLDER_ORDER, MESSAGE_FORMAT), (
+                                      PLACEHOLDER_ORDER, PLACEHOLDER_MIXED, APOSTROPHE, MESSAGE_FORMAT), (
     Feature("placeholders_missing", "count", -1, "placeholders of the source not in the target (renamed ones "
             "included)"),
     Feature("placeholders_added", "count", -1, "placeholders of the target not in the source (renamed ones "
