@@ -86,7 +86,11 @@ FORMAT_PAIRS = [
     ("python-format", "%(n)d", "%(n)x", "ok"),  # any integer
     ("python-format", "%(n)d", "%(n)s", "break"),
     ("python-format", "%ld", "%d", "ok"),  # Python ignores a length modifier
+    ("python-format", "range 1-%d: %r", "Bereich 1-%lld: %r", "break"),
     ("python-format", "%s %s", "%(a)s %s", "break"),  # named beside unnamed: TypeError
+    ("python-format", "%d forms", "%lld forms", "break"),  # Python knows one-letter lengths only
+    ("python-format", "%s KB", "%1$s KB", "break"),  # ... and no argument numbers
+    ("python-format", "%(value)s billion", "%(value).s мільярд", "ok"),  # precision 0 (Django's be)
     ("c-format", "%zu", "%u", "break"),  # another size
     ("c-format", "%lu", "%llu", "break"),
     ("c-format", "%hd", "%d", "break"),
@@ -98,6 +102,10 @@ FORMAT_PAIRS = [
     ("c-format", "%s of %s", "%2$s von %s", "break"),  # numbered beside unnumbered
     ("c-format", "%s of %s", "%2$s von %1$s", "ok"),
     ("java-printf-format", "%d", "%s", "break"),
+    ("javascript-format", "Available %s", "Beskikbare %1$s", "ok"),  # JavaScript has argument numbers
+    ("javascript-format", "%d", "%x", "ok"),
+    ("javascript-format", "%d", "%u", "break"),
+    ("python-format", "%b %d, %Y", "%b %lld, %Y", "ok"),  # a strftime pattern is no Python format string
     ("java-format", "Delete {0}?", "L'effacer {0} ?", "break"),  # the apostrophe quotes {0}
     ("java-format", "Delete {0}?", "L''effacer {0} ?", "ok"),
 ]

@@ -10,7 +10,8 @@ Syntaxes (as `msgfmt --check-format`, Weblate and pofilter know them):
 | syntax | examples | identity |
 | --- | --- | --- |
 | `printf` | `%s` `%d` `%-5.2f` `%1$s` `%@` `%lld` | argument number (the i-th unnumbered one is i) and conversion |
-| `python` | `%(name)s` `%(count)05d`, and `printf` | name (or number) and conversion |
+| `python` | `%(name)s` `%(count)05d`, and `printf` read by Python's rules | name (or number) and conversion |
+| `javascript` | `%s` `%1$s` `%(name)s` | as `python`, with argument numbers |
 | `brace` | `{}` `{0}` `{name}` `{name!r:>10}` `{0:N2}`, ICU `{n, plural, one {…} other {…}}` | field name or number |
 | `double-brace` | `{{name}}` `{{ name|upper }}` (Mustache, Angular, Jinja, i18next) | name |
 | `dollar-brace` | `${name}` (JavaScript templates, Java EL, shell) | name |
@@ -32,7 +33,9 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-SYNTAXES = ("printf", "python", "brace", "double-brace", "dollar-brace", "qt")
+SYNTAXES = ("printf", "python", "javascript", "brace", "double-brace", "dollar-brace", "qt")
+# Syntaxes of `%` conversions; each reads them by its language's rules (see `_conversion_class`).
+PERCENT_SYNTAXES = frozenset({"printf", "python", "javascript"})
 
 # gettext format flags -> the syntaxes they declare (see the GNU gettext manual, "Format strings").
 FLAG_SYNTAXES: dict[str, tuple[str, ...]] = {
@@ -41,7 +44,7 @@ FLAG_SYNTAXES: dict[str, tuple[str, ...]] = {
     "php-format": ("printf",),
     "awk-format": ("printf",),
     "gcc-internal-format": ("printf",),
-    "javascript-format": ("python",),  # sprintf.js: %s and %(name)s
+    "javascript-format": ("javascript",),  # %s, %1$s and %(name)s
     "python-format": ("python",),
     "python-brace-format": ("brace",),
     "csharp-format": ("brace",),
@@ -59,11 +62,12 @@ FLAG_SYNTAXES: dict[str, tuple[str, ...]] = {
 # any object for s r a, and ignores a length modifier.
 _C_CLASSES = {**dict.fromkeys("di", "int"), **dict.fromkeys("uoxX", "uint"), **dict.fromkeys("eEfFgGaA", "float")}
 _PYTHON_CLASSES = {**dict.fromkeys("diuoxX", "int"), **dict.fromkeys("eEfFgG", "float"), **dict.fromkeys("sra", "s")}
+_PYTHON_LENGTHS = ("", "h", "l", "L")  # accepted and ignored by Python's %
 # Length modifiers that mean the same size; `l` before a float conversion means nothing.
 _C_LENGTHS = {"q": "ll", "I64": "ll", "I32": ""}
 _PRINTF = re.compile(
-    r"%(?:(?P<number>[1-9]\d*)\$)?(?P<flags>[-+ #0']*)(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d+))?"
-    r"(?P<length>hh|h|ll|l|L|q|j|z|t|I64|I32)?(?P<conversion>[diouxXeEfFgGaAcspn@])"
+    r"%(?:(?P<number>[1-9]\d*)\$)?(?P<flags>[-+ #0']*)(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d*))?"
+    r"(?P<length>hh|h|ll|l|L|q|j|z|t|I64|I32)?(?P<conversion>[diouxXeEfFgGaAcsprn@])"
 )
 # The same without the space flag and `n`/`p`/`a`: in undeclared text "50% off" is no conversion.
 _PRINTF_CONSERVATIVE = re.compile(
@@ -71,7 +75,7 @@ _PRINTF_CONSERVATIVE = re.compile(
     r"(?P<length>hh|h|ll|l|L|z)?(?P<conversion>[diuxXeEfFgGcsr@])(?![A-Za-z])"
 )
 _PYTHON_NAMED = re.compile(
-    r"%\((?P<name>[^()]*)\)(?P<flags>[-+ #0]*)(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d+))?"
+    r"%\((?P<name>[^()]*)\)(?P<flags>[-+ #0]*)(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d*))?"
     r"(?P<length>[hlL])?(?P<conversion>[diouxXeEfFgGcrsa])"
 )
 _DOUBLE_BRACE = re.compile(r"\{\{\s*(?P<name>[^{}|\s]+)[^{}]*\}\}")
@@ -136,13 +140,20 @@ class _IcuArgument:
 def _family(syntax: str) -> str:
     # %(name)s and %s are one family (python-format strings may mix them with printf's);
     # {name} of Python, ICU, .NET and Java are one.
-    return {"python": "percent", "printf": "percent"}.get(syntax, syntax)
+    return "percent" if syntax in PERCENT_SYNTAXES else syntax
 
 
-def _conversion_class(conversion: str, length: str | None = None, c_rules: bool = False) -> str:
+def _conversion_class(conversion: str, length: str | None = None, rules: str = "python",
+                      numbered: bool = False) -> str:
     """What argument a conversion takes (`%lu` -> "uint/l"): conversions with the same class are
-    interchangeable. `c_rules`: C's printf (size and signedness count), else Python's %."""
-    if not c_rules:
+    interchangeable. `rules`: "printf" (C: size and signedness count), "python" (no argument
+    numbers, one-letter length modifiers only: `%1$s`, `%lld` are "invalid") or "javascript"
+    (argument numbers, no length modifiers, no `u`)."""
+    if rules == "javascript":
+        return "invalid" if length or conversion == "u" else _PYTHON_CLASSES.get(conversion, conversion)
+    if rules == "python":
+        if numbered or (length or "") not in _PYTHON_LENGTHS:
+            return "invalid"
         return _PYTHON_CLASSES.get(conversion, conversion)
     base = _C_CLASSES.get(conversion, conversion)
     size = _C_LENGTHS.get(length or "", length or "")
@@ -214,18 +225,19 @@ def placeholders_in(text: str, syntaxes: Iterable[str], conservative: bool = Fal
     if "brace" in syntaxes:  # an ICU argument's span holds the fields of its sub-messages
         for placeholder in [p for p in _brace_fields(text) if free(p.start, p.end)]:
             add(placeholder)
-    if syntaxes & {"printf", "python", "qt"}:
+    if syntaxes & (PERCENT_SYNTAXES | {"qt"}):
         for m in re.finditer("%%", text):  # the escaped percent sign
             if free(m.start(), m.end()):
                 taken[m.start():m.end()] = b"\x01\x01"
-    if "python" in syntaxes:
+    if syntaxes & {"python", "javascript"}:
         for m in _PYTHON_NAMED.finditer(text):
             if free(m.start(), m.end()):
                 add(Placeholder(m.group(), m.start(), m.end(), "python", m["name"],
                                 _conversion_class(m["conversion"])))
-    if syntaxes & {"printf", "python"}:
+    if syntaxes & PERCENT_SYNTAXES:
         pattern = _PRINTF_CONSERVATIVE if conservative else _PRINTF
-        c_rules = "printf" in syntaxes  # in a python-format string, %d and %s are Python's
+        # in a python-format string %d and %s are Python's, in a javascript-format one JavaScript's
+        rules = "printf" if "printf" in syntaxes else "javascript" if "javascript" in syntaxes else "python"
         position = 0
         for m in pattern.finditer(text):
             if not free(m.start(), m.end()):
@@ -236,7 +248,7 @@ def placeholders_in(text: str, syntaxes: Iterable[str], conservative: bool = Fal
                 position += 1
                 key, numbered = str(position), False
             add(Placeholder(m.group(), m.start(), m.end(), "printf", key,
-                            _conversion_class(m["conversion"], m["length"], c_rules), numbered))
+                            _conversion_class(m["conversion"], m["length"], rules, numbered), numbered))
     if "qt" in syntaxes:
         for m in _QT.finditer(text):
             if free(m.start(), m.end()):
@@ -371,6 +383,22 @@ def message_format_problems(target: str, source: str) -> list[MessageFormatProbl
     return problems
 
 
+def is_valid_format(text: str, syntaxes: Iterable[str]) -> bool:
+    """Whether every `%` of `text` is a conversion of its `%` syntax, or `%%`. msgfmt compares a
+    msgstr only with a msgid that is a valid format string (a strftime pattern `%b %d, %Y`
+    flagged python-format is not one)."""
+    syntaxes = set(syntaxes)
+    if not syntaxes & PERCENT_SYNTAXES:
+        return True
+    found = placeholders_in(text, syntaxes)
+    if any(p.conversion == "invalid" for p in found):
+        return False
+    rest = text
+    for placeholder in reversed(found):
+        rest = rest[:placeholder.start] + rest[placeholder.end:]
+    return "%" not in rest.replace("%%", "")
+
+
 def _argument_style(placeholder: Placeholder) -> str:
     return "named" if placeholder.syntax == "python" else "numbered" if placeholder.numbered else "unnumbered"
 
@@ -381,8 +409,8 @@ def mixed_arguments(source: Sequence[Placeholder], target: Sequence[Placeholder]
     (msgfmt rejects the string, C's printf is undefined) or named `%(name)s` beside unnamed
     `%s` (Python raises TypeError). Empty where the target refers to all one way, or the
     source itself mixes."""
-    percent = [p for p in target if p.syntax in ("printf", "python")]
-    source_styles = {_argument_style(p) for p in source if p.syntax in ("printf", "python")}
+    percent = [p for p in target if p.syntax in PERCENT_SYNTAXES]
+    source_styles = {_argument_style(p) for p in source if p.syntax in PERCENT_SYNTAXES}
     if len(source_styles) != 1 or len({_argument_style(p) for p in percent}) < 2:
         return []
     return [p for p in percent if _argument_style(p) not in source_styles]

@@ -13,10 +13,12 @@ from mtqa.core.components import Feature, Rule, Severity
 from mtqa.core.documents import Issue, Segment
 from mtqa.scorers.checks.base import Check, CheckOutcome, missing
 from mtqa.text.placeholders import (
+    PERCENT_SYNTAXES,
     SYNTAXES,
     Placeholder,
     compare,
     detect_syntaxes,
+    is_valid_format,
     message_format_problems,
     mixed_arguments,
     placeholders_in,
@@ -27,7 +29,8 @@ from mtqa.text.placeholders import (
 # Where the entry declares its format (a PO flag such as python-format) and is not fuzzy, a
 # placeholder dropped, added, renamed or reordered is a certain break (msgfmt --check-format
 # rejects the catalogue; an added or renamed one raises at run time): critical, so the segment
-# fails. Where the syntax was only detected, or the entry is fuzzy (msgfmt skips it), major.
+# fails. Where the syntax was only detected, the entry is fuzzy, or its msgid is no valid format
+# string of its flag (msgfmt skips all three), major.
 DECLARED_BREAK = "critical"
 DECLARED = " Critical (the segment fails) where the entry declares its format and is not fuzzy."
 PLACEHOLDER_MISSING = Rule(
@@ -102,8 +105,11 @@ def check_placeholders(segment: Segment) -> CheckOutcome:
     plural = segment.meta.get("plural")
     allowed = [p for text in _sources(segment) for p in placeholders_in(text, ordered, detected)] if plural else []
     differences = compare(source, target, allowed, lenient=bool(plural and plural["few_counts"]))
-    # msgfmt skips fuzzy entries, and gettext shows their msgid: a break there is not certain.
-    breaks = None if detected or segment.meta.get("fuzzy") else DECLARED_BREAK
+    # msgfmt skips fuzzy entries, and gettext shows their msgid: a break there is not certain;
+    # nor where the msgid is no valid format string of its flag (a strftime pattern).
+    certain = not detected and not segment.meta.get("fuzzy") and all(
+        is_valid_format(text, ordered) for text in _sources(segment))
+    breaks = DECLARED_BREAK if certain else None
     issues = [missing(PLACEHOLDER_MISSING, segment, f"placeholder {p.text} of the source is missing", [p.text],
                       severity=breaks)
               for p in differences.missing]
@@ -136,7 +142,7 @@ def check_placeholders(segment: Segment) -> CheckOutcome:
 
 
 def _mixed_message(placeholder: Placeholder, target: list[Placeholder]) -> str:
-    others = [p.text for p in target if p.syntax in ("printf", "python") and p is not placeholder]
+    others = [p.text for p in target if p.syntax in PERCENT_SYNTAXES and p is not placeholder]
     kind = "named" if placeholder.syntax == "python" else "numbered" if placeholder.numbered else "unnumbered"
     return (f"{kind} placeholder {placeholder.text} beside {', '.join(others[:2])}: a format string takes its "
             "arguments all one way")
