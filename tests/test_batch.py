@@ -17,6 +17,7 @@ import pytest
 
 import mtqa
 from mtqa.batch import paired_bootstrap, run_batch, segment_key
+from mtqa.batch.ray_engine import document_from_json, document_to_json
 from mtqa.batch.store import ResultStore
 from mtqa.batch.units import iter_units
 from mtqa.cli import main
@@ -283,6 +284,47 @@ def test_store_keys_cover_everything_a_result_depends_on(tmp_path: Path) -> None
         store.put_many([(base, '{"risk": 0.5}')], "sig")
         assert store.get_many([base, "missing"]) == {base: '{"risk": 0.5}'}
         assert len(store) == 1
+
+
+# Short German UI strings: the whole file is surely German, but two of its rows alone are too
+# few words to tell from English (each chunk identified on its own was read as English or German).
+GERMAN_UI = [("Save", "Speichern"), ("Cancel", "Abbrechen"), ("Open the file.", "Öffnen Sie die Datei."),
+             ("Close the window.", "Schließen Sie das Fenster."), ("Settings", "Einstellungen"),
+             ("Print", "Drucken"), ("The file was saved.", "Die Datei wurde gespeichert."), ("Log out", "Abmelden")]
+
+
+def _ui_table(path: Path, rows: list[tuple[str, str]]) -> Path:
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("source\ttarget\n" + "".join(f"{s}\t{t}\n" for s, t in rows), "utf-8")
+    return path
+
+
+def test_every_chunk_of_a_table_gets_the_language_of_its_whole_file(tmp_path: Path) -> None:
+    german = _ui_table(tmp_path / "de.tsv", GERMAN_UI)
+    units = list(iter_units(str(german), 2, language="en-US"))
+    assert [(u.document.target_lang, u.document.meta["identified_language"]) for u in units] == [("de", "de")] * 4
+    # read as the configured language: recorded too, so that no chunk is identified again on its own
+    english = _ui_table(tmp_path / "en.tsv", [(t, s) for s, t in GERMAN_UI])
+    units = list(iter_units(str(english), 2, language="en-US"))
+    assert [(u.document.target_lang, u.document.meta) for u in units] == [(None, {"identified_language": None})] * 4
+    sent = document_from_json(json.loads(json.dumps(document_to_json(units[0].document))))  # to a Ray worker
+    assert sent.meta == {"identified_language": None}
+    assert all(u.document.meta == {} for u in iter_units(str(german), 2))  # identification off
+
+
+def test_batch_reads_a_table_cut_into_chunks_in_the_same_language_as_check(pipeline: Pipeline,
+                                                                           tmp_path: Path) -> None:  # fmt: skip
+    table = _ui_table(tmp_path / "corpus" / "ui.tsv", GERMAN_UI)
+    run_batch([str(table)], tmp_path / "out", pipeline=pipeline, chunk_size=2)
+    rows = _rows(tmp_path / "out" / "segments.parquet")
+    expected = {r.segment.index: r for r in mtqa.check([str(table)], pipeline=pipeline).results()}
+    assert len(rows) == len(expected) == len(GERMAN_UI)
+    for row in rows:
+        raw = json.loads(row["raw"])
+        assert raw["fluency"] == {"unsupported_language": "de"}  # the English LM abstains on German
+        check_result = expected[row["index"]]
+        assert raw == json.loads(json.dumps(check_result.raw))
+        assert (row["verdict"], row["risk"]) == (check_result.verdict, check_result.risk)
 
 
 def _write_table(path: Path, rows: int) -> Path:

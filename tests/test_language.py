@@ -1,10 +1,15 @@
+from collections.abc import Iterator
+
 from mtqa.core.documents import Document, Segment
 from mtqa.text.language import (
     ENGLISH_SHARE,
+    IDENTIFY_WORDS,
     comparison_mode,
     english_share,
+    identify_language,
     identify_target_language,
     primary,
+    set_identified_language,
     source_language,
 )
 
@@ -78,3 +83,19 @@ def test_short_ui_strings_and_chinese_are_told_from_english_by_their_words_and_s
     assert identify_target_language(english, "en-US") is None
     # configured German, English text: read as English (its word frequencies, its models)
     assert identify_target_language(table([(t, s) for s, t in GERMAN_ROWS] * 3), "de-DE") == "en"
+
+
+def test_a_file_is_identified_once_from_its_first_words() -> None:
+    # A decision recorded on a document (a chunk of a long table gets its file's) stands,
+    # even where its own text would say otherwise.
+    chunk = table(GERMAN_ROWS)
+    set_identified_language(chunk, None)
+    assert identify_target_language(chunk, "en-US") is None and chunk.target_lang is None
+    # A streamed table is read no further than the words identification needs.
+    rows = table(GERMAN_ROWS * IDENTIFY_WORDS).segments
+
+    def streamed() -> Iterator[Segment]:
+        yield from rows
+        raise AssertionError("read past the words identification needs")
+
+    assert identify_language(streamed(), "en-US") == "de"

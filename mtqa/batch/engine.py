@@ -62,11 +62,12 @@ class StoredOnly:
         raise InputError(f"{', '.join(files)}: changed while the batch was running; run it again")
 
 
-def iter_system_units(systems: Iterable[System], chunk_size: int,
-                      input_format: str | None = None) -> Iterator[tuple[System, Unit]]:  # fmt: skip
+def iter_system_units(systems: Iterable[System], chunk_size: int, input_format: str | None = None,
+                      language: str | None = None) -> Iterator[tuple[System, Unit]]:  # fmt: skip
+    """Every file's units; `language` as in `iter_units`."""
     for system in systems:
         for path in system.files:
-            for unit in iter_units(path, chunk_size, input_format):
+            for unit in iter_units(path, chunk_size, input_format, language):
                 yield system, unit
 
 

@@ -42,6 +42,8 @@ def document_to_json(document: Document) -> dict[str, Any]:
     return {
         "path": document.path, "format": document.format, "text": document.text,
         "source_lang": document.source_lang, "target_lang": document.target_lang,
+        # the file's language decision (mtqa.batch.units), so that a worker does not make its own
+        "meta": {k: v for k, v in document.meta.items() if k == "identified_language"},
         "segments": [{name: getattr(s, name) for name in SEGMENT_FIELDS} for s in document.segments],
     }
 

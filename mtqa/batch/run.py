@@ -111,7 +111,9 @@ def run_batch(inputs: Sequence[str], out: Path | str, *,
     settings = pipeline.settings if pipeline else (settings or load_settings())
     out = Path(out)
     check_batch_outputs(out, [path for system in systems for path in system.files])
-    units = iter_system_units(systems, chunk_size, input_format)
+    # Each file's target language is identified once, as mtqa check does, not per chunk.
+    language = settings.language if settings.identify_language else None
+    units = iter_system_units(systems, chunk_size, input_format, language)
     with ExitStack() as stack:
         results = stack.enter_context(ResultStore(Path(store) if store else out / STORE_NAME, rebuild=rebuild_store))
         if results.set_aside:
@@ -125,7 +127,7 @@ def run_batch(inputs: Sequence[str], out: Path | str, *,
             info, scored_on_ray = fill_store(units, results, settings, address=address, workers=workers,
                                              use_cache=use_cache, chunk_size=chunk_size, progress=tick)
             scorer, tick, use_cache = StoredOnly(info), None, True
-            units = iter_system_units(systems, chunk_size, input_format)
+            units = iter_system_units(systems, chunk_size, input_format, language)
         else:
             scorer = LocalEngine(pipeline or stack.enter_context(Pipeline(settings)))
         summary = BatchSummary(scorer.info.dimensions)

@@ -3,6 +3,8 @@
 A text document (txt, md, ...) is one unit: document-context drift compares each sentence
 with the whole document, so its sentences are always scored together. A table is cut into
 units of `chunk_size` rows (rows are independent), read lazily with the readers' row iterator.
+A file's target language, where it declares none, is identified once, from the whole file, as
+`mtqa check` does: every unit of the file gets that decision (its result's store key too).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from mtqa.core.errors import InputError
 from mtqa.readers import expand_inputs, read_path
 from mtqa.readers.base import Reader, reader_for_format, reader_for_path
 from mtqa.readers.table import TableReader
+from mtqa.text.language import identify_language, identify_target_language, set_identified_language
 
 STDIN = "-"
 
@@ -55,17 +58,30 @@ def _reader(path: str, input_format: str | None) -> Reader:
     return reader_for_format(input_format, path) if input_format else reader_for_path(path)
 
 
-def iter_units(path: str, chunk_size: int, input_format: str | None = None) -> Iterator[Unit]:
+def iter_units(path: str, chunk_size: int, input_format: str | None = None,
+               language: str | None = None) -> Iterator[Unit]:
+    """The units of a file. With `language` (the configured target language, a tag such as
+    "en-US"; None: no identification), each unit's document gets the target language identified
+    from the whole file (`mtqa.text.language`), decided before any unit is scored."""
     reader = _reader(path, input_format)
     if not isinstance(reader, TableReader):
-        yield Unit(read_path(path, input_format))
+        document = read_path(path, input_format)
+        if language is not None:
+            identify_target_language(document, language)
+        yield Unit(document)
         return
+    # A second, streaming read of the file's first rows: a chunk alone is too little to
+    # decide from, and holding rows back until there is enough would not bound memory.
+    identified = identify_language(reader.iter_rows(path), language) if language is not None else None
     rows = reader.iter_rows(path)
     while chunk := list(islice(rows, chunk_size)):
         first_index = chunk[0].index
         for segment in chunk:
             segment.index -= first_index
-        yield Unit(Document(path=path, format=reader.format, segments=chunk), first_index)
+        document = Document(path=path, format=reader.format, segments=chunk)
+        if language is not None:
+            set_identified_language(document, identified)
+        yield Unit(document, first_index)
 
 
 def count_segments(path: str, input_format: str | None = None) -> int:

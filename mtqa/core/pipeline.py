@@ -89,7 +89,8 @@ class Pipeline:
         """Every scorer's result for each segment (unscored segments get empty dicts). Scorers
         see the text in NFC; findings point into the text as given (mtqa.text.normalise). A
         document whose file declares no target language may get the one its text is identified
-        as first (`identify_target_language`)."""
+        as first (`identify_target_language`), unless its file's decision is already recorded
+        on it (a chunk of a long table in `mtqa batch`, `mtqa.batch.units`)."""
         if self.settings.identify_language:
             for document in {id(s.document): s.document for s in segments if s.document is not None}.values():
                 identify_target_language(document, self.settings.language)

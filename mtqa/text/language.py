@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 
 from mtqa.core.documents import Document, Segment
@@ -165,16 +166,13 @@ NOT_ENGLISH_MIN_WORDS = 3
 NOT_ENGLISH_SHARE = 0.25
 
 
-def identify_target_language(document: Document, configured: str) -> str | None:
-    """Set `document.target_lang` (and `document.meta["identified_language"]`) where its file
-    declares none and its segments' text is in another language than `configured` (a tag such
-    as "en-US"), as the constants above say; return the language set, else None. German targets
-    in a table are then judged as German (models that read English only abstain), not as
-    English rewrites of their sources."""
-    if document.target_lang is not None:
-        return None
+def identify_language(segments: Iterable[Segment], configured: str) -> str | None:
+    """The language (ISO 639-1) the targets of `segments` (a file's, in file order) are
+    identified as, where it is not `configured` (a tag such as "en-US") and the constants above
+    say so; else None. Reads `segments` only until it has IDENTIFY_WORDS prose words, so a
+    table streamed row by row is read no further than that."""
     words: list[str] = []
-    for segment in document.segments:
+    for segment in segments:
         words += prose_words(segment.text, segment.source)
         if len(words) >= IDENTIFY_WORDS:
             break
@@ -190,10 +188,30 @@ def identify_target_language(document: Document, configured: str) -> str | None:
         not_english = primary(configured) == "en" and english_share(text) < NOT_ENGLISH_SHARE
         if not (sure or not_english):
             return None
-    if language == primary(configured):
-        return None
-    document.target_lang = language
+    return None if language == primary(configured) else language
+
+
+def set_identified_language(document: Document, language: str | None) -> None:
+    """Record a file's decision on `document`: `target_lang` = `language` where one was
+    identified, and `meta["identified_language"]` (None: read in the configured language) in
+    any case, so that it is not identified again. A chunk of a long table (`mtqa batch`) gets
+    its whole file's decision this way: identified from the chunk alone, chunks of one file
+    could be read as different languages."""
     document.meta["identified_language"] = language
+    if language is not None:
+        document.target_lang = language
+
+
+def identify_target_language(document: Document, configured: str) -> str | None:
+    """Set `document.target_lang` (and `document.meta["identified_language"]`) where its file
+    declares none, no decision was recorded on it yet (`set_identified_language`), and its
+    segments' text is in another language than `configured` (`identify_language`); return the
+    language set, else None. German targets in a table are then judged as German (models that
+    read English only abstain), not as English rewrites of their sources."""
+    if document.target_lang is not None or "identified_language" in document.meta:
+        return None
+    language = identify_language(document.segments, configured)
+    set_identified_language(document, language)
     return language
 
 

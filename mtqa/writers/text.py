@@ -42,7 +42,7 @@ def write_text(report: Report, stream: TextIO) -> None:
                    f"{counts['review']} review, {counts['fail']} fail")
         if counts["skipped"]:
             summary += f" ({counts['skipped']} skipped: page furniture or empty)"
-        if "identified_language" in doc.document.meta:
+        if doc.document.meta.get("identified_language"):  # None: read in the configured language
             summary += (f"; read as language {doc.document.meta['identified_language']!r}, identified from its text "
                         "(--no-identify-language: as --language)")
         stream.write(paint(DIM, summary) + "\n\n" if shown else summary + "\n")
