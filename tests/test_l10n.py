@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from mtqa.core.config import Settings
-from mtqa.core.documents import Document, Segment
+from mtqa.core.documents import DimensionResult, Document, Segment
 from mtqa.core.risk import RiskModel, is_localisation
 from mtqa.readers import read_text
 from mtqa.scorers.checks import ChecksScorer
@@ -346,8 +346,10 @@ def test_a_german_target_of_an_english_source_is_judged_by_the_l10n_model() -> N
     assert "l10n" in model.models and is_localisation(segment, {}, "de")
     # Its verdicts rest on checks a person can verify: no base rate among its features.
     assert not [name for name in model.models["l10n"].features if "source_log_length" in name]
-    clean = model.combine(segment, {}, "de")
+    clean = model.combine(segment, {"checks": DimensionResult(1.0, {"issues": 0}, [])}, "de")
     assert clean.verdict == "ok" and clean.raw["risk"]["mode"] == "l10n"
+    # With nothing scored at all there is nothing to give a risk for.
+    assert (model.combine(segment, {}, "de").verdict, model.combine(segment, {}, "de").risk) == ("skipped", None)
 
 
 class LanguageToolWithGerman:
@@ -403,6 +405,23 @@ def test_drift_against_a_german_reference_uses_only_what_reads_german(tmp_path: 
 
 
 # --- target language of a file that declares none ---------------------------------------------
+
+@pytest.mark.slow
+def test_rows_no_scorer_reads_are_skipped_with_the_reason_not_given_a_base_rate(tmp_path) -> None:
+    from mtqa.cli import main
+
+    rows = tmp_path / "rows.tsv"
+    rows.write_text("target\nDie Rechnung wurde gestern an den Kunden geschickt.\n"
+                    "Bitte melden Sie sich erneut an, um fortzufahren.\n", "utf-8")
+    out, junit = tmp_path / "report.jsonl", tmp_path / "junit.xml"
+    assert main(["check", str(rows), "--format", "jsonl", "-o", str(out), "--report", f"junit={junit}",
+                 "--no-progress"]) == 0
+    results = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    reason = ("not scored: no scorer reads language 'de' without a source or reference (give one, or a model "
+              "for the language)")
+    assert [(r["verdict"], r["risk"], r["reasons"]) for r in results] == [("skipped", None, [reason])] * 2
+    assert junit.read_text("utf-8").count(f'<skipped message="{reason}"') == 2
+
 
 GERMAN_TABLE = ("id\tsource\ttarget\n1\tHello {name}, welcome!\tHallo {name}, willkommen!\n"
                 "2\tYou have {count} files.\tSie haben {anzahl} Dateien.\n"

@@ -180,6 +180,9 @@ class RiskModel:
         if not segment.scored and not issues:  # an untranslated unit may have check findings
             return SegmentResult(segment, scores, raw, issues, None, "skipped",
                                  [_skip_reason(segment)])
+        if not issues and all(score is None for score in scores.values()):
+            # Every scorer abstained: a risk would be the model's base rate alone, about nothing.
+            return SegmentResult(segment, scores, raw, issues, None, "skipped", [_abstained_reason(dims, language)])
         mode = self.risk_mode(segment, dims, language)
         values = feature_values(dims)
         if segment.kind == "heading":
@@ -361,6 +364,13 @@ DRIFT_REASONS = {
     "crosslingual": "the meaning may differ from the source",
     "context": "fits the sentences around it and the rest of the document less well than its other sentences do",
 }
+
+
+def _abstained_reason(dims: dict[str, DimensionResult], language: str) -> str:
+    if any("unsupported_language" in dim.raw for dim in dims.values()):
+        return (f"not scored: no scorer reads language {language!r} without a source or reference "
+                "(give one, or a model for the language)")
+    return "not scored: every scorer abstained (too little text to judge)"
 
 
 def _skip_reason(segment: Segment) -> str:

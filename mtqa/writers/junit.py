@@ -47,12 +47,12 @@ def _write(report: Report, stream: TextIO, per_file: bool) -> None:
         ET.SubElement(properties, "property", name="signature", value=_clean(report.signature))
         ET.SubElement(properties, "property", name="fail_on", value=report.fail_on)
         if per_file:
-            cases = [(path, [f for r in doc.results for f in reported.get(id(r), [])], False)]
-        else:
-            cases = [(_case_name(r.segment.line, r.segment.column, r.segment.text),
-                      reported.get(id(r), []), r.verdict == "skipped") for r in doc.results]
+            cases = [(path, [f for r in doc.results for f in reported.get(id(r), [])], "")]
+        else:  # the third item: why the segment was skipped ("" where it was scored)
+            cases = [(_case_name(r.segment.line, r.segment.column, r.segment.text), reported.get(id(r), []),
+                      "; ".join(r.reasons) if r.verdict == "skipped" else "") for r in doc.results]
         tests = failures = skipped = 0
-        for name, findings, is_skipped in cases:
+        for name, findings, skip_reason in cases:
             case = ET.SubElement(suite, "testcase", classname=path, name=_clean(name))
             tests += 1
             blocking = [f for f in findings if f.blocking]
@@ -61,9 +61,9 @@ def _write(report: Report, stream: TextIO, per_file: bool) -> None:
                 failure = ET.SubElement(case, "failure", type=blocking[0].rule,
                                         message=_clean(_summary(blocking)))
                 failure.text = _clean(_details(blocking))
-            elif is_skipped:
+            elif skip_reason:
                 skipped += 1
-                ET.SubElement(case, "skipped", message="not scored (page furniture or empty)")
+                ET.SubElement(case, "skipped", message=_clean(skip_reason))
             if findings and not blocking:
                 ET.SubElement(case, "system-out").text = _clean(_details(findings))
         suite.set("tests", str(tests))

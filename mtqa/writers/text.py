@@ -41,7 +41,7 @@ def write_text(report: Report, stream: TextIO) -> None:
         summary = (f"{doc.document.path}: {scored} segments scored: {counts['ok']} ok, "
                    f"{counts['review']} review, {counts['fail']} fail")
         if counts["skipped"]:
-            summary += f" ({counts['skipped']} skipped: page furniture or empty)"
+            summary += f" ({counts['skipped']} skipped: page furniture, empty, or not scored)"
         if doc.document.meta.get("identified_language"):  # None: read in the configured language
             summary += (f"; read as language {doc.document.meta['identified_language']!r}, identified from its text "
                         "(--no-identify-language: as --language)")
