@@ -302,3 +302,13 @@ def test_text_gives_each_finding_once_and_reasons_that_add_to_them():
     text = render(make_report(article), "text")
     assert text.count("Possible agreement error") == 1 and "grammar/AGREEMENT: “Their” Possible agreement error" in text
     assert "· fluency: reads unnaturally" in text  # a reason no finding states is kept
+
+
+def test_text_lists_a_segments_findings_in_reading_order():
+    article = judged(read("docs/article.md", ARTICLE), {
+        "Their was": dict(verdict="fail", issues=(("grammar", "SPELL", "bridge", "Unknown word"),
+                                                  ("checks", "number-mismatch", "long", "number"),
+                                                  ("grammar", "AGREEMENT", "Their", "agreement"))),
+    })
+    text = render(make_report(article), "text")
+    assert text.index("grammar/AGREEMENT") < text.index("checks/number-mismatch") < text.index("grammar/SPELL")

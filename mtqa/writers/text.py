@@ -69,7 +69,7 @@ def _write_segment(result: SegmentResult, stream: TextIO, paint) -> None:
     for reason in result.reasons:
         if not reason.startswith(findings):
             stream.write(f"{'':12}· {reason}\n")
-    for issue in result.issues:
+    for issue in sorted(result.issues, key=lambda i: (i.start, i.end)):  # in reading order
         fix = f" → {', '.join(issue.suggestions[:3])}" if issue.suggestions else ""
         excerpt = seg.text[issue.start:issue.end]
         where = f"“{excerpt}” " if excerpt and excerpt not in issue.message else ""
