@@ -16,6 +16,7 @@ import pytest
 
 from mtqa.core.config import Settings
 from mtqa.core.documents import DimensionResult, Document, Segment
+from mtqa.core.errors import InputError
 from mtqa.core.risk import RiskModel, is_localisation
 from mtqa.readers import read_text
 from mtqa.scorers.checks import ChecksScorer
@@ -405,6 +406,38 @@ def test_drift_against_a_german_reference_uses_only_what_reads_german(tmp_path: 
 
 
 # --- target language of a file that declares none ---------------------------------------------
+
+LOCALES_TABLE = ("id\tlocale\tsource\ttarget\n"
+                 "1\tde\tSave the file before you close the window.\tSpeichern Sie die Datei, bevor Sie das Fenster "
+                 "schließen.\n"
+                 "2\tfr\tYou have {count} new messages.\tVous avez {nombre} nouveaux messages.\n"
+                 "3\tde\tClose the window.\tClose the window.\n"
+                 "4\tja\tThe file could not be saved.\tファイルを保存できませんでした。\n")
+
+
+@pytest.mark.slow
+def test_each_row_of_a_table_of_several_languages_is_read_in_its_own(tmp_path) -> None:
+    from mtqa.cli import main
+
+    rows = tmp_path / "strings.tsv"
+    rows.write_text(LOCALES_TABLE, "utf-8")
+    out = tmp_path / "report.jsonl"
+    main(["check", str(rows), "--format", "jsonl", "-o", str(out), "--no-progress"])
+    results = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    # The English models abstain on every row, each in its own language (not one guess for the file).
+    languages = ("de", "fr", "de", "ja")
+    assert [r["raw"]["fluency"] for r in results] == [{"unsupported_language": lang} for lang in languages]
+    assert [[i["rule"] for i in r["issues"]] for r in results] == [
+        [], ["checks/placeholder-renamed"], ["checks/untranslated"], []]
+
+
+def test_a_table_language_column_sets_each_rows_language_and_must_hold_tags() -> None:
+    document = read_text("strings.tsv", LOCALES_TABLE, "tsv")
+    assert [s.language("en") for s in document.segments] == ["de", "fr", "de", "ja"]
+    assert document.segments[1].meta["target_lang"] == "fr" and "locale" not in document.segments[1].meta
+    with pytest.raises(InputError, match=r"strings.tsv: line 2: target_lang 'Deutsch!' is not a language tag"):
+        read_text("strings.tsv", "target\tlanguage\nHallo\tDeutsch!\n", "tsv")
+
 
 @pytest.mark.slow
 def test_rows_no_scorer_reads_are_skipped_with_the_reason_not_given_a_base_rate(tmp_path) -> None:

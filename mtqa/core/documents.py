@@ -67,9 +67,14 @@ class Segment:
     def scored(self) -> bool:
         return self.kind != "furniture" and bool(self.text.strip())
 
+    def target_language(self) -> str | None:
+        """The target's language tag as declared: the row's (a table's language column), else
+        the document's; None where neither says."""
+        return self.meta.get("target_lang") or (self.document.target_lang if self.document else None)
+
     def language(self, default: str) -> str:
-        """Primary subtag of the target language: the document's, else `default` (e.g. "en")."""
-        tag = (self.document.target_lang if self.document else None) or default
+        """Primary subtag of the target language (`target_language`), else of `default` (e.g. "en")."""
+        tag = self.target_language() or default
         return tag.replace("_", "-").split("-")[0].lower()
 
     def neighbours(self, window: int = 2) -> list[Segment]:

@@ -5,6 +5,10 @@ Columns (names are case-insensitive; aliases in brackets):
   source    optional  (src)
   reference optional  (ref)
   id        optional  (seg_id, segment_id); default: the 1-based row number
+  target_lang optional (target_language, target_locale, tgt_lang, language, lang, locale):
+            the row's target language, a tag such as de or pt-BR (a table of several
+            languages); in `Segment.meta["target_lang"]`
+  source_lang optional (source_language, source_locale, src_lang): the row's source language
 Every other column goes to `Segment.meta`. Each row is exactly one Segment of kind "row":
 index = 0-based row number, line = the file line where the row starts, column = where the
 target cell's text starts on it (1 when it cannot be told: a cell quoted with escapes, a row
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -36,7 +41,12 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "source": ("source", "src"),
     "reference": ("reference", "ref"),
     "id": ("id", "seg_id", "segment_id"),
+    "target_lang": ("target_lang", "target_language", "target_locale", "tgt_lang", "language", "lang", "locale"),
+    "source_lang": ("source_lang", "source_language", "source_locale", "src_lang"),
 }
+LANGUAGE_ROLES = ("target_lang", "source_lang")
+# BCP 47 as files write it: de, pt-BR, pt_BR, zh-Hans, sr-Latn-RS.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 
 # Cells can hold whole documents; the csv module's default limit (128 KiB) is arbitrary.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -79,8 +89,16 @@ class ColumnRoles:
             source=values.get("source"),
             reference=values.get("reference"),
             kind="row",
-            meta={k: v for k, v in fields.items() if k not in self.by_role.values()},
+            meta={**{k: v for k, v in fields.items() if k not in self.by_role.values()},
+                  **{role: _language_tag(values[role], role, where) for role in LANGUAGE_ROLES if values.get(role)}},
         )
+
+
+def _language_tag(value: str, role: str, where: str) -> str:
+    tag = value.strip()
+    if not LANGUAGE_TAG.fullmatch(tag):
+        raise InputError(f"{where}: {role} {value!r} is not a language tag such as de or pt-BR")
+    return tag
 
 
 def _cell_text(value: Any, role: str, where: str) -> str | None:

@@ -57,9 +57,10 @@ LANGUAGE_OF_SCRIPT = {"han": "zh", "kana": "ja", "hangul": "ko"}
 
 
 def source_language(segment: Segment) -> str:
-    """The source's language: declared by the file, else "en" when it reads as English, else
-    what its script says (Chinese, Japanese, Korean), else unknown ("")."""
-    declared = primary(segment.document.source_lang if segment.document else None)
+    """The source's language: declared by the row (a table's source language column) or the
+    file, else "en" when it reads as English, else what its script says (Chinese, Japanese,
+    Korean), else unknown ("")."""
+    declared = primary(segment.meta.get("source_lang") or (segment.document.source_lang if segment.document else None))
     if declared:
         return declared
     source = segment.source or ""
@@ -173,6 +174,8 @@ def identify_language(segments: Iterable[Segment], configured: str) -> str | Non
     table streamed row by row is read no further than that."""
     words: list[str] = []
     for segment in segments:
+        if segment.meta.get("target_lang"):
+            continue  # a row that declares its language (a table's language column) is read in it
         words += prose_words(segment.text, segment.source)
         if len(words) >= IDENTIFY_WORDS:
             break

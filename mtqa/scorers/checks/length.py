@@ -63,8 +63,7 @@ def check_length_ratio(segment: Segment) -> CheckOutcome:
     if segment.source:
         # The file's target language says its script better than the text, which may hold
         # Latin-script names and terms ("Django 文档").
-        document = segment.document
-        target_script = script_of_language(primary(document and document.target_lang)) or dominant_script(text)
+        target_script = script_of_language(primary(segment.target_language())) or dominant_script(text)
         low, high = ratio_range(dominant_script(other), target_script)
     else:
         low, high, target_script = *SAME_SCRIPT_RANGE, dominant_script(text)

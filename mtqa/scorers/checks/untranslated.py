@@ -92,9 +92,8 @@ def check_untranslated(segment: Segment) -> CheckOutcome:
     words = prose_words(source, segment.text)
     if not words:
         return CheckOutcome()  # placeholders, numbers, codes or names only: nothing to translate
-    document = segment.document
     source_lang = source_language(segment)
-    target_lang = primary(document and document.target_lang)
+    target_lang = primary(segment.target_language())
     # The same words in the same order: identical once placeholders, markup, numbers... are set aside.
     same = [w.lower() for w in prose_words(segment.text, source)] == [w.lower() for w in words]
     issues = []
