@@ -101,6 +101,14 @@ def test_lowercase_misspelling_is_still_reported_beside_names(harper_scorer):
     assert result.raw["n_spelling"] == 1
 
 
+def test_loanwords_written_with_diacritics_are_no_misspellings(harper_scorer):
+    accented = "The décor of the café was naïve, and her rôle was small."
+    misspelled = "The décor was recieved with a rôle for the artist."
+    accented_result, misspelled_result = harper_scorer.score(segments(accented, misspelled))
+    assert accented_result.issues == []
+    assert flagged(misspelled, misspelled_result) == ["recieved"]
+
+
 def test_repeated_word_is_an_error_unless_it_is_a_name(harper_scorer):
     real, name = "The the cat sat on the mat.", "Chong Yang asked Qiao Qiao about the plan."
     real_result, name_result = harper_scorer.score(segments(real, name))

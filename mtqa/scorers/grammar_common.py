@@ -11,6 +11,7 @@ import hashlib
 import math
 import re
 import threading
+import unicodedata
 from abc import abstractmethod
 from collections import Counter
 from collections.abc import Sequence
@@ -89,6 +90,16 @@ class NameFilter:
         return unknown or not _starts_sentence(text, position)
 
 
+def is_accented_spelling(text: str, finding: BackendMatch) -> bool:
+    """An unknown word that is a word the checker suggests, written with diacritics ("décor" for
+    "decor", "rôle"): English writes such loanwords both ways, so it is no misspelling."""
+    if not finding.unknown_word:
+        return False
+    word = text[finding.start:finding.end]
+    plain = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+    return plain != word and plain.casefold() in {s.casefold() for s in finding.suggestions}
+
+
 def _starts_sentence(text: str, position: int) -> bool:
     before = text[:position].rstrip(_OPENERS)
     return not before or before[-1] in _SENTENCE_END
@@ -147,7 +158,7 @@ class GrammarScorer(Scorer):
             findings = self._check(text, language)
         abbreviations = abbreviation_spans(text)
         names = self.names_in(language)
-        kept = sorted((f for f in findings if not names.is_name(text, f)
+        kept = sorted((f for f in findings if not names.is_name(text, f) and not is_accented_spelling(text, f)
                        and not any(start <= f.start and f.end <= end for start, end in abbreviations)),
                       key=lambda f: (f.start, f.end))
         score, per_10_words = grammar_score(len(kept), count_words(text))
