@@ -24,7 +24,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--load", action="store_true",
                         help="also load every configured component (fetches and converts the LM once)")
-    add_settings_arguments(parser)
+    add_settings_arguments(parser, gate_options=False)
     parser.set_defaults(run=run)
 
 

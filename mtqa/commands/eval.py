@@ -35,7 +35,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-f", "--format", choices=("text", "json"), default="text")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here (default stdout)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
-    add_settings_arguments(parser)
+    add_settings_arguments(parser, gate_options=False)
     parser.set_defaults(run=run)
 
 

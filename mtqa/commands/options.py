@@ -16,7 +16,9 @@ SETTING_FLAGS = ("lm", "embedder", "crosslingual_embedder", "lexicon", "thesauru
                  "include_untranslated", "use")
 
 
-def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
+def add_settings_arguments(parser: argparse.ArgumentParser, gate_options: bool = True) -> None:
+    """The settings' flags; `gate_options`: also those of the gate (--fail-on, --select, ...),
+    for the commands that gate."""
     models = parser.add_argument_group("models and backends (override the config file)")
     models.add_argument("--config", type=Path, help="mtqa.toml or pyproject.toml to use "
                         "(default: discovered from the working directory upwards)")
@@ -63,14 +65,19 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
     checks.add_argument("--include-untranslated", action=argparse.BooleanOptionalAction, default=None,
                         help="report untranslated units of XLIFF/TMX/PO files as checks/empty-target (the "
                         "default; templates such as .pot files are exempt); --no-include-untranslated skips them")
-    gate = parser.add_argument_group("verdicts and gate")
+    verdicts = parser.add_argument_group("verdicts and gate" if gate_options else "verdicts")
+    verdicts.add_argument("--review-threshold", type=float, metavar="RISK",
+                          help="risk at or above which a segment is 'review'")
+    verdicts.add_argument("--fail-threshold", type=float, metavar="RISK",
+                          help="risk at or above which a segment is 'fail'")
+    verdicts.add_argument("--risk-model", type=Path, help="a refitted risk model (JSON)")
+    if gate_options:
+        add_gate_arguments(verdicts)
+
+
+def add_gate_arguments(gate: argparse._ArgumentGroup) -> None:
     gate.add_argument("--fail-on", choices=FAIL_ON,
                       help="lowest verdict that fails the run with exit code 1 (default fail)")
-    gate.add_argument("--review-threshold", type=float, metavar="RISK",
-                      help="risk at or above which a segment is 'review'")
-    gate.add_argument("--fail-threshold", type=float, metavar="RISK",
-                      help="risk at or above which a segment is 'fail'")
-    gate.add_argument("--risk-model", type=Path, help="a refitted risk model (JSON)")
     gate.add_argument("--select", type=rule_list, metavar="RULES",
                       help="report only these rules or prefixes, comma-separated "
                       "(e.g. grammar,drift/risk; default all)")
