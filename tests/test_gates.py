@@ -490,6 +490,23 @@ def test_an_ignored_critical_finding_no_longer_decides_the_segment(risk, rules, 
     assert outcome.failed is (level == "error")
 
 
+@pytest.mark.parametrize("risk, failed", [(0.9, True), (0.2, False)])
+def test_a_risk_that_fails_a_segment_still_fails_it_when_its_critical_finding_is_ignored(risk, failed):
+    # The risk's reason was left to the placeholder finding, which said it with its location.
+    flagged = judged(article(), {"Prices": dict(
+        verdict="fail", risk=risk, mode="l10n", reasons=("checks: placeholder renamed",),
+        scores={"fluency": None, "grammar": None, "drift": None, "checks": 0.6},
+        issues=(("checks", "placeholder-renamed", "Prices", "placeholder renamed", "critical"),))})
+    kept = make_report(flagged, policy=GatePolicy(thresholds=GATED)).gate()
+    assert [f.rule for f in kept.findings] == ["checks/placeholder-renamed"]
+    outcome = make_report(flagged, policy=GatePolicy(ignore=("checks/placeholder-renamed",), thresholds=GATED)).gate()
+    assert [f.rule for f in outcome.findings] == (["checks/risk"] if failed else [])
+    assert outcome.failed is failed
+    if failed:
+        assert outcome.findings[0].message == ("checks: its signals put the segment at fail without the findings set "
+                                               "aside (risk 0.90)")
+
+
 def test_a_suppressed_critical_finding_no_longer_decides_the_segment():
     doc = read("s.md", "Prices rose sharply in the spring. <!-- mtqa: ignore[checks] -->\n")
     flagged = judged(doc, {"Prices": dict(

@@ -57,6 +57,9 @@ class Finding:
     suppressed: bool = False
     baselined: bool = False
     blocking: bool = False
+    # A risk reason of a dimension whose issues are findings too: reported only where the
+    # segment is re-decided and none of those issues counts, as the verdict may rest on it.
+    restates: bool = False
 
     @property
     def segment(self) -> Segment:
@@ -194,10 +197,10 @@ def segment_findings(result: SegmentResult, min_scores: Mapping[str, float]) -> 
         with_issues = {i.dimension for i in result.issues}
         for reason in result.reasons:
             dimension = reason.split(":", 1)[0]
-            if dimension in with_issues:
-                continue  # the issues above already say it, with precise locations
             rule = f"{dimension}/{RISK_SUFFIX}" if dimension in result.scores else COMBINED_RULE
-            findings.append(Finding(result, rule, reason, level, "", *whole))
+            # Where the issues above say it, with precise locations, it stands in for them only
+            # when none of them counts (see `gated_findings`).
+            findings.append(Finding(result, rule, reason, level, "", *whole, restates=dimension in with_issues))
     if result.verdict != "skipped":
         for dimension, minimum in sorted(min_scores.items()):
             score = result.scores.get(dimension)
@@ -217,7 +220,8 @@ def evaluate(report: Report, policy: GatePolicy) -> GateOutcome:
         doc_findings: list[Finding] = []
         for result in doc.results:
             doc_findings.extend(segment_findings(result, policy.min_scores))
-        assign_fingerprints(doc_findings)
+        # Restating findings numbered after the rest: the fingerprints of the rest stay as they were.
+        assign_fingerprints([f for f in doc_findings if not f.restates] + [f for f in doc_findings if f.restates])
         for finding in doc_findings:
             finding.suppressed = any(rule_matches(finding.rule, p) for p in markers.patterns(finding.segment))
             finding.baselined = policy.baseline is not None and bool(
@@ -245,21 +249,31 @@ def evaluate(report: Report, policy: GatePolicy) -> GateOutcome:
 
 def gated_findings(findings: list[Finding], policy: GatePolicy) -> list[Finding]:
     """The findings `policy` selects, each with its segment's verdict counting only the major and
-    critical findings that are selected and reported. A segment flagged for a finding that is
-    ignored, suppressed or accepted is re-decided by its risk at `policy.thresholds`; its other
+    critical findings that are selected and not suppressed. A segment flagged for a finding that
+    is ignored or suppressed is re-decided by its risk at `policy.thresholds`; its other
     findings take that verdict, and are dropped where it is ok (they were only shown because
-    of the finding that no longer counts); suppressed and accepted findings stay, as they were.
-    Without thresholds the stored verdict stands."""
+    of the finding that no longer counts), and its risk reasons stand in for its issues that
+    no longer count; suppressed findings stay, as they were. A baseline accepts a segment as it
+    was, so its findings still count. Without thresholds the stored verdict stands."""
     kept: list[Finding] = []
     for _, group in groupby(findings, key=lambda f: id(f.result)):
         group = list(group)
         selected = [f for f in group if policy.selects(f.rule)]
-        counted = [f for f in selected if f.reported]
+        # A finding in the baseline is accepted with its segment as it was: it still counts.
+        counted = [f for f in selected if not f.suppressed]
         result = group[0].result
         verdict = result.verdict
-        if verdict in LEVELS and any(f.severity in REVIEW_SEVERITIES for f in group if f not in counted):
+        redecided = verdict in LEVELS and any(f.severity in REVIEW_SEVERITIES for f in group if f not in counted)
+        if redecided:
             verdict = verdict_at(result.to_dict(), policy.thresholds, [f.severity for f in counted if f.severity])
+        counted_issue_dimensions = {_dimension(f) for f in counted if f.severity}
         for finding in selected:
+            if finding.restates:
+                if not redecided or _dimension(finding) in counted_issue_dimensions:
+                    continue  # its issues say it (or it was never shown: a minor issue ignored)
+                # The reason may quote an issue set aside: say what stands without it.
+                finding.message = (f"{_dimension(finding)}: its signals put the segment at {verdict} without the "
+                                   f"findings set aside (risk {result.risk:.2f})")
             finding.verdict = verdict if finding in counted else result.verdict
             if finding not in counted or finding.rule.endswith("/" + MIN_SCORE_SUFFIX):
                 kept.append(finding)
@@ -267,6 +281,10 @@ def gated_findings(findings: list[Finding], policy: GatePolicy) -> list[Finding]
                 finding.level = LEVELS[verdict]
                 kept.append(finding)
     return kept
+
+
+def _dimension(finding: Finding) -> str:
+    return finding.rule.split("/", 1)[0]
 
 
 def parse_markers(text: str) -> set[str]:
