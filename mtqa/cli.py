@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from mtqa.commands import COMMANDS
 from mtqa.core.errors import MtqaError, MtqaWarning
+from mtqa.core.files import release_stdout
 from mtqa.core.version import __version__
 
 EXIT_OK, EXIT_GATE_FAILED, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -60,6 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # a stream that cannot be written (`mtqa rules > /dev/full`); files raise MtqaError
+        print(f"mtqa: error: {f'{exc.filename}: ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
+        if sys.stdout is not None:
+            release_stdout()  # the exit's flush of what is buffered would fail again
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

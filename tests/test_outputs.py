@@ -277,3 +277,27 @@ def test_a_link_to_standard_output_writes_to_the_pipe(tmp_path, article, checks_
     assert done.returncode == 0, done.stderr
     assert '"text": "The committee met on Tuesday."' in done.stdout
     assert link.is_symlink() and os.readlink(link) == "/proc/self/fd/1"
+
+
+def test_dev_stdout_appends_to_the_file_the_shell_opened_for_appending(tmp_path, article, checks_only) -> None:
+    """`mtqa check ... -o /dev/stdout --report json=/dev/stdout >> ci.log`: opened by its name,
+    /dev/stdout would truncate ci.log; both reports are appended through the descriptor."""
+    log = tmp_path / "ci.log"
+    log.write_text("earlier job output\n", "utf-8")
+    with log.open("a", encoding="utf-8") as stream:
+        done = subprocess.run([sys.executable, "-m", "mtqa", "check", str(article), "--config", str(checks_only),
+                               "--no-progress", "-f", "jsonl", "-o", "/dev/stdout", "--report", "json=/dev/stdout",
+                               "--fail-on", "never"], stdout=stream, stderr=subprocess.PIPE, text=True, timeout=300,
+                              check=False, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    written = log.read_text("utf-8")
+    assert written.startswith("earlier job output\n")
+    assert '"text": "The committee met on Tuesday."' in written and '"gate_failed": false' in written
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+def test_a_full_standard_output_is_a_one_line_error_for_every_command() -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "mtqa", "rules"], stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=120, check=False, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 2 and done.stderr == "mtqa: error: No space left on device\n"

@@ -7,8 +7,9 @@ Every file mtqa writes (reports, `--annotate`, baselines, batch outputs) goes th
   not exist or cannot be written, and anything that is neither a file nor a pipe or
   character device;
 - `atomic_output` writes a regular file through a temporary file beside it, renamed over
-  the old one only once the block succeeds; a FIFO or character device (`/dev/null`,
-  `/dev/stdout`) is written in place, never replaced. A new file gets the mode the umask
+  the old one only once the block succeeds; a FIFO or character device (`/dev/null`) is
+  written in place, never replaced, and `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` through the
+  descriptor the process inherited (so `-o /dev/stdout >> ci.log` appends). A new file gets the mode the umask
   gives (0644 under umask 022), an existing one keeps its mode;
 - standard output: `standard_output` refuses, before any work, a closed one (`>&-`); a
   reader that stops early (`| head`) ends the writing quietly (see `release_stdout`);
@@ -50,8 +51,26 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+# Names of a descriptor this process inherited: written through the descriptor itself, as
+# opening the name again would truncate a file the shell opened for appending (`>> ci.log`).
+_DESCRIPTOR_PATH = re.compile(r"/dev/(?:(?P<std>stdout|stderr)|fd/(?P<fd>\d+))|/proc/self/fd/(?P<proc>\d+)")
+
+
+def inherited_descriptor(path: str | Path) -> int | None:
+    """The descriptor `path` names (/dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N), else None."""
+    match = _DESCRIPTOR_PATH.fullmatch(str(path))
+    if match is None:
+        return None
+    if match["std"]:
+        return 1 if match["std"] == "stdout" else 2
+    return int(match["fd"] or match["proc"])
+
+
 def writes_in_place(path: str | Path) -> bool:
-    """Whether `path` is a FIFO or character device: written in place, never replaced."""
+    """Whether `path` is an inherited descriptor, a FIFO or a character device: written in
+    place, never replaced."""
+    if inherited_descriptor(path) is not None:
+        return True
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -77,6 +96,13 @@ def check_output(path: str | Path, inputs: Iterable[str | Path] = (), what: str 
     """Raise OutputError, naming `path`, if writing `what` there could not work or would
     destroy one of `inputs`."""
     target = str(path)
+    descriptor = inherited_descriptor(target)
+    if descriptor is not None:
+        try:
+            os.fstat(descriptor)
+        except OSError:
+            raise OutputError(f"{target}: cannot write the {what} (the descriptor is closed)") from None
+        return
     try:
         mode: int | None = os.stat(target).st_mode
     except FileNotFoundError:
@@ -196,9 +222,10 @@ def atomic_output(path: str | Path, binary: bool = False, newline: str | None = 
     succeeds (a failure leaves the old one as it was); a FIFO or character device is written
     in place. OSError becomes OutputError, naming the file."""
     if writes_in_place(path):  # by the path as given: /dev/stdout is a link realpath cannot follow
+        descriptor = inherited_descriptor(path)
         try:
-            with open(path, "wb" if binary else "w", encoding=None if binary else "utf-8",
-                      newline=None if binary else newline) as stream:
+            with open(path if descriptor is None else os.dup(descriptor), "wb" if binary else "w",
+                      encoding=None if binary else "utf-8", newline=None if binary else newline) as stream:
                 yield stream
         except BrokenPipeError:
             pass  # the reader of a pipe stopped early (`-o /dev/stdout | head`): its choice
