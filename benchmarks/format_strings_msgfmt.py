@@ -43,6 +43,7 @@ PLANTS = {
     "signedness changed": (r"%(\d+\$)?(\d*)d", r"%\1\2u"),
     "numbered beside unnumbered": (r"%s", r"%1$s"),
     "python conversion changed": (r"%\((\w+)\)s", r"%(\1)d"),
+    "percent sign not doubled": (r"%%", r" %"),
 }
 
 

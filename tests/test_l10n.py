@@ -107,6 +107,10 @@ FORMAT_PAIRS = [
     ("javascript-format", "%d", "%x", "ok"),
     ("javascript-format", "%d", "%u", "break"),
     ("python-format", "%b %d, %Y", "%b %lld, %Y", "ok"),  # a strftime pattern is no Python format string
+    ("python-format", "Progress: %(percent)s%%", "Progression : %(percent)s %", "break"),  # a lone %
+    ("python-format", "%(percent)s%% done", "%(percent)s % terminé", "break"),  # "% t" is no conversion
+    ("c-format", "100%% done: %s", "100 % fertig: %s", "break"),  # "% f" takes the argument
+    ("python-format", "%d%% done", "%d%% erledigt", "ok"),
     ("java-format", "Delete {0}?", "L'effacer {0} ?", "break"),  # the apostrophe quotes {0}
     ("java-format", "Delete {0}?", "L''effacer {0} ?", "ok"),
 ]
@@ -134,6 +138,38 @@ def test_mixed_arguments_are_found_on_the_odd_placeholder_with_its_numbered_form
     assert (issue.rule, issue.start, issue.end, issue.suggestions) == ("checks/placeholder-mixed", 0, 4, [])
     [issue] = check_placeholders(unit("%s von %2$s", "%1$s of %2$s", ("c-format",))).issues
     assert (issue.rule, issue.start, issue.end, issue.suggestions) == ("checks/placeholder-mixed", 0, 2, ["%1$s"])
+
+
+def test_a_lone_percent_sign_is_found_where_it_stands_with_its_fix() -> None:
+    [issue] = check_placeholders(unit("100 % fertig: %s", "100%% done: %s", ("c-format",))).issues
+    assert (issue.rule, issue.start, issue.end, issue.suggestions) == ("checks/placeholder-percent", 4, 6, ["%%"])
+    # Undeclared text whose source has a lone % itself is not read as a format string.
+    assert not check_placeholders(unit("%s à 100 %", "%s at 100%")).issues
+
+
+@pytest.mark.parametrize(("flag", "form_0", "rules"), [
+    ("python-format", "Eine Datei", ["checks/placeholder-missing"] * 2),  # "Eine Datei" % (1, d) raises
+    ("c-format", "Eine Datei", []),  # printf ignores arguments left over
+    ("python-format", "Eine Datei in %s", ["checks/placeholder-missing"]),  # %s now gets the count
+    ("c-format", "Eine Datei in %s", ["checks/placeholder-missing"]),
+])
+def test_a_plural_form_for_one_count_may_drop_the_count_only_where_the_format_allows(flag, form_0, rules) -> None:
+    po = ('msgid ""\nmsgstr "Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+          f'#, {flag}\nmsgid "%d file in %s"\nmsgid_plural "%d files in %s"\nmsgstr[0] "{form_0}"\n'
+          'msgstr[1] "%d Dateien in %s"\n')
+    one, many = read_text("de.po", po, "po").segments
+    assert [i.rule for i in check_placeholders(one).issues] == rules
+    assert all("wrong values" in i.message for i in check_placeholders(one).issues if "%s" in form_0)
+    assert not check_placeholders(many).issues
+
+
+def test_a_plural_form_for_many_counts_that_drops_a_named_count_is_for_review_not_a_break() -> None:
+    # msgfmt accepts it and nothing raises, but "один файл" also serves 21 and 31 files.
+    po = ('msgid ""\nmsgstr "Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && '
+          '(n%100<10 || n%100>=20) ? 1 : 2);\\n"\n\n#, python-format\nmsgid "%(n)d file"\nmsgid_plural "%(n)d files"\n'
+          'msgstr[0] "один файл"\nmsgstr[1] "%(n)d файла"\nmsgstr[2] "%(n)d файлов"\n')
+    one = read_text("ru.po", po, "po").segments[0]
+    assert [(i.rule, i.severity) for i in check_placeholders(one).issues] == [("checks/placeholder-missing", "major")]
 
 
 def test_a_dropped_unnumbered_argument_is_named_as_the_one_missing() -> None:

@@ -399,6 +399,30 @@ def is_valid_format(text: str, syntaxes: Iterable[str]) -> bool:
     return "%" not in rest.replace("%%", "")
 
 
+def stray_percents(text: str, syntaxes: Iterable[str], sources: Iterable[str] = (),
+                   conservative: bool = False) -> list[int]:
+    """Offsets of the `%` signs of `text` that a `%` syntax reads as no conversion of the
+    sources': a lone `%` ("50 %" at the end, "% terminé", `%` before a letter that is no
+    conversion) or a `% x` conversion made by a space after the sign that no source has
+    ("100 % fertig" reads `% f`). Such a sign is written `%%`."""
+    syntaxes = set(syntaxes)
+    if not syntaxes & PERCENT_SYNTAXES:
+        return []
+    known = {p.text for source in sources for p in placeholders_in(source, syntaxes, conservative)}
+    starts = {p.start: p for p in placeholders_in(text, syntaxes, conservative)}
+    stray = []
+    position = 0
+    while (position := text.find("%", position)) >= 0:
+        if text.startswith("%%", position) and position not in starts:
+            position += 2
+            continue
+        placeholder = starts.get(position)
+        if placeholder is None or placeholder.text[1:2] == " " and placeholder.text not in known:
+            stray.append(position)
+        position += len(placeholder.text) if placeholder else 1
+    return stray
+
+
 def _argument_style(placeholder: Placeholder) -> str:
     return "named" if placeholder.syntax == "python" else "numbered" if placeholder.numbered else "unnumbered"
 
@@ -472,7 +496,8 @@ def compare(source: Sequence[Placeholder], target: Sequence[Placeholder],
         reordered = target_unnumbered
         source = [p for p in source if p.syntax != "printf" or p.numbered]
         target = [p for p in target if p.syntax != "printf" or p.numbered]
-    shifted = [] if lenient or allowed or reordered else _shifted(source, target_unnumbered)
+    # Even where a form may spell the count out (`lenient`), a dropped argument moves the rest.
+    shifted = [] if reordered else _shifted(source, target_unnumbered)
     if shifted:  # reported as that, not as the kept arguments renamed
         source = [p for p in source if p.syntax != "printf" or p.numbered]
         target = [p for p in target if p.syntax != "printf" or p.numbered]

@@ -23,6 +23,7 @@ from mtqa.text.placeholders import (
     mixed_arguments,
     placeholders_in,
     quoted_spans,
+    stray_percents,
     syntaxes_of_flags,
 )
 
@@ -59,6 +60,12 @@ PLACEHOLDER_MIXED = Rule(
     explanation="printf takes its arguments all by number (%1$s, %2$d) or all in order (%s, %d), Python's % all by "
     "name (%(name)s) or all in order: a string that mixes them is rejected by msgfmt, undefined in C and raises "
     "TypeError in Python. Number (or name) every one." + DECLARED)
+PERCENT_SIGN = Rule(
+    "checks/placeholder-percent", "a percent sign that starts no conversion in a format string", severity="major",
+    penalty=0.4,
+    explanation="In a format string a percent sign is written %%. A lone one (French \"50 %\", \"% terminé\") "
+    "starts a conversion: Python raises ValueError or TypeError, C prints garbage, msgfmt rejects the "
+    "catalogue." + DECLARED)
 APOSTROPHE = Rule(
     "checks/message-format-apostrophe", "a lone apostrophe in a Java MessageFormat pattern", severity="major",
     penalty=0.3,
@@ -101,18 +108,29 @@ def check_placeholders(segment: Segment) -> CheckOutcome:
         return CheckOutcome()
     ordered = [s for s in SYNTAXES if s in syntaxes]
     source = placeholders_in(segment.source, ordered, detected)
-    target = placeholders_in(segment.text, ordered, detected)
+    valid_sources = all(is_valid_format(text, ordered) for text in _sources(segment))
+    # A percent sign that is no conversion is reported as that, and compared as plain text.
+    stray = stray_percents(segment.text, ordered, _sources(segment), detected) if valid_sources else []
+    text = "".join(" " if i in stray else c for i, c in enumerate(segment.text)) if stray else segment.text
+    target = placeholders_in(text, ordered, detected)
     plural = segment.meta.get("plural")
     allowed = [p for text in _sources(segment) for p in placeholders_in(text, ordered, detected)] if plural else []
-    differences = compare(source, target, allowed, lenient=bool(plural and plural["few_counts"]))
+    # A form for few counts may spell the count out, except an unnamed Python argument: `"eine
+    # Datei" % n` raises TypeError, as every unnamed argument must be used.
+    python_unnamed = "printf" not in syntaxes and any(p.syntax == "printf" for p in source)
+    differences = compare(source, target, allowed, lenient=bool(plural and plural["few_counts"]) and not python_unnamed)
     # msgfmt skips fuzzy entries, and gettext shows their msgid: a break there is not certain;
     # nor where the msgid is no valid format string of its flag (a strftime pattern).
-    certain = not detected and not segment.meta.get("fuzzy") and all(
-        is_valid_format(text, ordered) for text in _sources(segment))
+    certain = not detected and not segment.meta.get("fuzzy") and valid_sources
     breaks = DECLARED_BREAK if certain else None
-    issues = [missing(PLACEHOLDER_MISSING, segment, f"placeholder {p.text} of the source is missing", [p.text],
-                      severity=breaks)
-              for p in differences.missing]
+    issues = [PERCENT_SIGN.at(i, i + 1 + (segment.text[i + 1:i + 2] == " "), "this percent sign starts no "
+                              "conversion of the source: write %% for a percent sign", ["%%"], severity=breaks)
+              for i in stray]
+    # A plural form may drop an argument that is named, or C's (msgfmt allows it and nothing
+    # raises): the count is then not shown, which is for review, not a break.
+    issues += [missing(PLACEHOLDER_MISSING, segment, f"placeholder {p.text} of the source is missing", [p.text],
+                       severity=None if plural and (p.syntax != "printf" or not python_unnamed) else breaks)
+               for p in differences.missing]
     issues += [missing(PLACEHOLDER_MISSING, segment, f"placeholder {p.text} of the source is missing; unnumbered "
                        "arguments are taken in order, so the ones after it now get the wrong values", [p.text],
                        severity=breaks)
@@ -169,8 +187,8 @@ def _apostrophe_issues(text: str, target: list[Placeholder], breaks: Severity | 
     return issues
 
 
-PLACEHOLDERS = Check("placeholders", (PLACEHOLDER_MISSING, PLACEHOLDER_ADDED, PLACEHOLDER_RENAMED,
-                                      PLACEHOLDER_ORDER, PLACEHOLDER_MIXED, APOSTROPHE, MESSAGE_FORMAT), (
+PLACEHOLDERS = Check("placeholders", (PLACEHOLDER_MISSING, PLACEHOLDER_ADDED, PLACEHOLDER_RENAMED, PLACEHOLDER_ORDER,
+                                      PLACEHOLDER_MIXED, PERCENT_SIGN, APOSTROPHE, MESSAGE_FORMAT), (
     Feature("placeholders_missing", "count", -1, "placeholders of the source not in the target (renamed ones "
             "included)"),
     Feature("placeholders_added", "count", -1, "placeholders of the target not in the source (renamed ones "
