@@ -100,6 +100,10 @@ FORMAT_PAIRS = [
     ("c-format", "%d", "%u", "break"),  # signed and unsigned
     ("c-format", "%x", "%u", "ok"),
     ("c-format", "%d", "%i", "ok"),
+    ("c-format", "%ls and %lc", "%S und %C", "ok"),  # %S is %ls
+    ("c-format", "%lld", "%Ld", "ok"),
+    ("c-format", "%*d items", "%d Elemente", "break"),  # the * takes an argument of its own
+    ("c-format", "%.*s of %s", "%.*s von %s", "ok"),
     ("c-format", "%s of %s", "%2$s von %s", "break"),  # numbered beside unnumbered
     ("c-format", "%s of %s", "%2$s von %1$s", "ok"),
     ("java-printf-format", "%d", "%s", "break"),

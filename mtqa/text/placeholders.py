@@ -66,8 +66,8 @@ _PYTHON_LENGTHS = ("", "h", "l", "L")  # accepted and ignored by Python's %
 # Length modifiers that mean the same size; `l` before a float conversion means nothing.
 _C_LENGTHS = {"q": "ll", "I64": "ll", "I32": ""}
 _PRINTF = re.compile(
-    r"%(?:(?P<number>[1-9]\d*)\$)?(?P<flags>[-+ #0']*)(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d*))?"
-    r"(?P<length>hh|h|ll|l|L|q|j|z|t|I64|I32)?(?P<conversion>[diouxXeEfFgGaAcsprn@])"
+    r"%(?:(?P<number>[1-9]\d*)\$)?(?P<flags>[-+ #0'I]*)(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d*))?"
+    r"(?P<length>hh|h|ll|l|L|q|j|z|t|I64|I32)?(?P<conversion>[diouxXeEfFgGaAcsprn@SC])"
 )
 # The same without the space flag and `n`/`p`/`a`: in undeclared text "50% off" is no conversion.
 _PRINTF_CONSERVATIVE = re.compile(
@@ -155,10 +155,12 @@ def _conversion_class(conversion: str, length: str | None = None, rules: str = "
         if numbered or (length or "") not in _PYTHON_LENGTHS:
             return "invalid"
         return _PYTHON_CLASSES.get(conversion, conversion)
-    base = _C_CLASSES.get(conversion, conversion)
-    size = _C_LENGTHS.get(length or "", length or "")
+    base = _C_CLASSES.get(conversion, conversion.lower())
+    size = "l" if conversion in "SC" else _C_LENGTHS.get(length or "", length or "")  # %S is %ls
     if base == "float" and size == "l":
         size = ""
+    elif base in ("int", "uint") and size == "L":
+        size = "ll"  # glibc reads %Ld as %lld
     return f"{base}/{size}" if size else base
 
 
@@ -245,7 +247,8 @@ def placeholders_in(text: str, syntaxes: Iterable[str], conservative: bool = Fal
             if m["number"]:
                 key, numbered = m["number"], True
             else:
-                position += 1
+                # a `*` width or precision takes an argument of its own, before the value's
+                position += 1 + (m["width"] == "*") + (m["precision"] == "*")
                 key, numbered = str(position), False
             add(Placeholder(m.group(), m.start(), m.end(), "printf", key,
                             _conversion_class(m["conversion"], m["length"], rules, numbered), numbered))
