@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from mtqa.core.config import Settings
-from mtqa.core.documents import DimensionResult, Document, Segment
+from mtqa.core.documents import DimensionResult, Document, Issue, Segment
 from mtqa.core.errors import InputError
 from mtqa.core.risk import RiskModel, is_localisation
 from mtqa.readers import read_text
@@ -387,10 +387,17 @@ def test_a_german_target_of_an_english_source_is_judged_by_the_l10n_model() -> N
     assert "l10n" in model.models and is_localisation(segment, {}, "de")
     # Its verdicts rest on checks a person can verify: no base rate among its features.
     assert not [name for name in model.models["l10n"].features if "source_log_length" in name]
-    clean = model.combine(segment, {"checks": DimensionResult(1.0, {"issues": 0}, [])}, "de")
+    measured = {"length_evidence": 0.0, "numbers_missing": 0, "placeholders_missing": 0}
+    clean = model.combine(segment, {"checks": DimensionResult(1.0, measured, [])}, "de")
     assert clean.verdict == "ok" and clean.raw["risk"]["mode"] == "l10n"
-    # With nothing scored at all there is nothing to give a risk for.
+    # With nothing the model reads measured there is nothing to give a risk for: skipped, or
+    # decided by a finding's severity alone.
     assert (model.combine(segment, {}, "de").verdict, model.combine(segment, {}, "de").risk) == ("skipped", None)
+    spaced = Issue("checks", 3, 5, "double space", "checks/double-space", ["  "], "minor")
+    renamed = Issue("checks", 0, 3, "placeholder renamed", "checks/placeholder-renamed", [], "critical")
+    for issue, verdict in ((spaced, "ok"), (renamed, "fail")):
+        judged = model.combine(segment, {"checks": DimensionResult(0.9, {"issues": 1}, [issue])}, "de")
+        assert (judged.verdict, judged.risk) == (verdict, None)
 
 
 class LanguageToolWithGerman:

@@ -180,11 +180,18 @@ class RiskModel:
         if not segment.scored and not issues:  # an untranslated unit may have check findings
             return SegmentResult(segment, scores, raw, issues, None, "skipped",
                                  [_skip_reason(segment)])
-        if not issues and all(score is None for score in scores.values()):
-            # Every scorer abstained: a risk would be the model's base rate alone, about nothing.
-            return SegmentResult(segment, scores, raw, issues, None, "skipped", [_abstained_reason(dims, language)])
         mode = self.risk_mode(segment, dims, language)
         values = feature_values(dims)
+        if not set(values) & set(self.models[mode].features) - set(BASE_RATE_FEATURES.values()):
+            # No feature of the mode's model was measured (its scorers abstained): a risk would
+            # be the model's base rate alone, about nothing. Where a check still found
+            # something, its severity decides, without a risk.
+            if not issues:
+                return SegmentResult(segment, scores, raw, issues, None, "skipped", [_abstained_reason(dims, language)])
+            reasons = explain({}, dims, issues)
+            verdict = decide(0.0, (math.inf, math.inf), (issue.severity for issue in issues), True)
+            raw["risk"] = {"mode": mode, "model": self.version, "evidence": True, "contributions": {}}
+            return SegmentResult(segment, scores, raw, issues, None, verdict, reasons if verdict != "ok" else [])
         if segment.kind == "heading":
             values = {k: v for k, v in values.items() if k.split(".", 1)[0] in HEADING_DIMENSIONS}
         risk, parts = self.models[mode].risk(values)
@@ -242,10 +249,12 @@ def verdict_at(record: Mapping[str, Any], thresholds: Mapping[str, tuple[float, 
     (default: all of the record's). Skipped segments, and segments of a mode without
     thresholds, keep their verdict."""
     mode = (record.get("raw") or {}).get("risk", {}).get("mode")
-    if record["verdict"] == "skipped" or record["risk"] is None or mode not in thresholds:
+    if record["verdict"] == "skipped" or mode not in thresholds:
         return record["verdict"]
     if severities is None:
         severities = (issue["severity"] for issue in record["issues"])
+    if record["risk"] is None:  # nothing the model reads was measured: the findings decide alone
+        return decide(0.0, (math.inf, math.inf), severities, True)
     return decide(recorded_decisive_risk(record), thresholds[mode], severities,
                   record["raw"]["risk"].get("evidence", True))
 
