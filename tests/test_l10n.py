@@ -497,8 +497,8 @@ def test_rows_no_scorer_reads_are_skipped_with_the_reason_not_given_a_base_rate(
     assert main(["check", str(rows), "--format", "jsonl", "-o", str(out), "--report", f"junit={junit}",
                  "--no-progress"]) == 0
     results = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
-    reason = ("not scored: no scorer reads language 'de' without a source or reference (give one, or a model "
-              "for the language)")
+    reason = ("not scored: mtqa's models do not read language 'de', and there is no source or reference to "
+              "compare with (give one, or a model for the language)")
     assert [(r["verdict"], r["risk"], r["reasons"]) for r in results] == [("skipped", None, [reason])] * 2
     assert junit.read_text("utf-8").count(f'<skipped message="{reason}"') == 2
 

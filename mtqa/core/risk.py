@@ -377,8 +377,8 @@ DRIFT_REASONS = {
 
 def _abstained_reason(dims: dict[str, DimensionResult], language: str) -> str:
     if any("unsupported_language" in dim.raw for dim in dims.values()):
-        return (f"not scored: no scorer reads language {language!r} without a source or reference "
-                "(give one, or a model for the language)")
+        return (f"not scored: mtqa's models do not read language {language!r}, and there is no source or "
+                "reference to compare with (give one, or a model for the language)")
     return "not scored: every scorer abstained (too little text to judge)"
 
 
