@@ -493,14 +493,17 @@ def test_rows_no_scorer_reads_are_skipped_with_the_reason_not_given_a_base_rate(
     rows = tmp_path / "rows.tsv"
     rows.write_text("target\nDie Rechnung wurde gestern an den Kunden geschickt.\n"
                     "Bitte melden Sie sich erneut an, um fortzufahren.\n", "utf-8")
-    out, junit = tmp_path / "report.jsonl", tmp_path / "junit.xml"
+    out, junit, github, markdown = (tmp_path / name for name in ("report.jsonl", "junit.xml", "github", "summary.md"))
     assert main(["check", str(rows), "--format", "jsonl", "-o", str(out), "--report", f"junit={junit}",
-                 "--no-progress"]) == 0
+                 "--report", f"github={github}", "--report", f"markdown={markdown}", "--no-progress"]) == 0
     results = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     reason = ("not scored: mtqa's models do not read language 'de', and there is no source or reference to "
               "compare with (give one, or a model for the language)")
     assert [(r["verdict"], r["risk"], r["reasons"]) for r in results] == [("skipped", None, [reason])] * 2
     assert junit.read_text("utf-8").count(f'<skipped message="{reason}"') == 2
+    # A CI run that judged nothing says so, though it passes.
+    assert github.read_text("utf-8") == f"::notice file={rows},title=mtqa::2 of 2 segments {reason}\n"
+    assert "0 ok, 0 review, 0 fail, 2 skipped (not scored, empty or page furniture)" in markdown.read_text("utf-8")
 
 
 GERMAN_TABLE = ("id\tsource\ttarget\n1\tHello {name}, welcome!\tHallo {name}, willkommen!\n"

@@ -17,7 +17,7 @@ from mtqa.core.components import ComponentSpec, Scorer
 from mtqa.core.config import Settings
 from mtqa.core.documents import DimensionResult, Document, DocumentResult, Issue, Segment, SegmentResult
 from mtqa.core.errors import ConfigError
-from mtqa.core.risk import RiskModel
+from mtqa.core.risk import NOT_SCORED, RiskModel
 from mtqa.core.signature import Signature
 from mtqa.gate.rules import TOO_LONG_RULE
 from mtqa.models.threads import set_torch_threads
@@ -41,7 +41,7 @@ def too_long(segment: Segment) -> DimensionResult | None:
     for what, text in (("the segment", segment.text), ("its source", segment.source),
                        ("its reference", segment.reference)):
         if text is not None and len(text) > MAX_SEGMENT_CHARS:
-            message = (f"not scored: {what} is {len(text):,} characters long; segments of up to "
+            message = (f"{NOT_SCORED}: {what} is {len(text):,} characters long; segments of up to "
                        f"{MAX_SEGMENT_CHARS:,} are scored (split it into sentences or rows)")
             issue = Issue("checks", 0, 0, message, TOO_LONG_RULE, severity="major")
             return DimensionResult(None, {"too_long_chars": len(text)}, [issue])

@@ -48,6 +48,8 @@ REASON_MIN_LOGIT = 0.01
 # finding (a certain break: a format string that raises at run time) fails it.
 REVIEW_SEVERITIES = ("major", "critical")
 FAIL_SEVERITY = "critical"
+# How the reason of a segment that nothing could judge starts (a skipped one that is prose).
+NOT_SCORED = "not scored"
 # The dimensions whose features count for a segment of kind "heading" (see the docstring).
 HEADING_DIMENSIONS = ("grammar", "checks")
 # Per mode, a feature that sets the base rate rather than pointing at a problem: a longer
@@ -377,9 +379,9 @@ DRIFT_REASONS = {
 
 def _abstained_reason(dims: dict[str, DimensionResult], language: str) -> str:
     if any("unsupported_language" in dim.raw for dim in dims.values()):
-        return (f"not scored: mtqa's models do not read language {language!r}, and there is no source or "
+        return (f"{NOT_SCORED}: mtqa's models do not read language {language!r}, and there is no source or "
                 "reference to compare with (give one, or a model for the language)")
-    return "not scored: every scorer abstained (too little text to judge)"
+    return f"{NOT_SCORED}: every scorer abstained (too little text to judge)"
 
 
 def _skip_reason(segment: Segment) -> str:

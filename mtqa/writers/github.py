@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import TextIO
 
+from mtqa.core.risk import NOT_SCORED
 from mtqa.gate.policy import Finding
 from mtqa.gate.report import Report
 from mtqa.writers import register_writer
@@ -21,6 +22,13 @@ from mtqa.writers import register_writer
 @register_writer("github")
 def write_github(report: Report, stream: TextIO) -> None:
     outcome = report.gate()
+    for doc in report.documents:
+        # A file mtqa could not judge passes the gate: say so, or a green check misleads.
+        unscored = [r for r in doc.results if r.verdict == "skipped" and r.reasons[0].startswith(NOT_SCORED)]
+        if unscored:
+            path = escape_property(PurePath(doc.document.path).as_posix().removeprefix("./"))
+            message = f"{len(unscored)} of {len(doc.results)} segments {unscored[0].reasons[0]}"
+            stream.write(f"::notice file={path},title=mtqa::{escape_data(message)}\n")
     for finding in outcome.reported():
         line, column, end_line, end_column = finding.location()
         properties = {

@@ -25,7 +25,8 @@ def write_markdown(report: Report, stream: TextIO) -> None:
     status = "❌ gate failed" if outcome.failed else "✅ gate passed"
     stream.write(f"## mtqa: {status}\n\n")
     totals = report.counts()
-    stream.write(f"{totals['ok']} ok, {totals['review']} review, {totals['fail']} fail "
+    skipped = f", {totals['skipped']} skipped (not scored, empty or page furniture)" if totals["skipped"] else ""
+    stream.write(f"{totals['ok']} ok, {totals['review']} review, {totals['fail']} fail{skipped} "
                  f"in {len(report.documents)} file{'s' if len(report.documents) != 1 else ''}; "
                  f"{sum(f.blocking for f in reported)} findings fail the gate "
                  f"(`--fail-on {report.fail_on}`)")
