@@ -7,6 +7,7 @@ from mtqa.text.language import (
     comparison_mode,
     english_share,
     identify_language,
+    identify_rows,
     identify_target_language,
     primary,
     set_identified_language,
@@ -99,3 +100,23 @@ def test_a_file_is_identified_once_from_its_first_words() -> None:
         raise AssertionError("read past the words identification needs")
 
     assert identify_language(streamed(), "en-US") == "de"
+
+
+MIXED_ROWS = [("", "The council approved the new budget on Tuesday."),
+              ("", "Die Rechnung wurde gestern an den Kunden geschickt."),
+              ("", "Prices rose sharply in the spring of that year."),
+              ("", "Bitte melden Sie sich erneut an, um fortzufahren."),
+              ("", "Zelenskyy thanked Blinken for the donation in Kyiv."),
+              ("", "Fermer"),  # too few words to tell: read as the file
+              ("", "文件无法保存。")]
+
+
+def test_rows_of_a_table_read_in_english_that_are_clearly_another_language_are_read_in_it() -> None:
+    mixed = table(MIXED_ROWS)
+    assert identify_target_language(mixed, "en-US") is None  # the file as a whole reads as English
+    assert [s.language("en") for s in mixed.segments] == ["en", "de", "en", "de", "en", "en", "zh"]
+    # The same row by row in chunks (mtqa batch), and never over a declared language.
+    chunk = table(MIXED_ROWS[1:2])
+    chunk.segments[0].meta["target_lang"] = "nl"
+    identify_rows(chunk.segments, "en-US")
+    assert chunk.segments[0].language("en") == "nl"

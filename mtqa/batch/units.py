@@ -18,7 +18,12 @@ from mtqa.core.errors import InputError
 from mtqa.readers import expand_inputs, read_path
 from mtqa.readers.base import Reader, reader_for_format, reader_for_path
 from mtqa.readers.table import TableReader
-from mtqa.text.language import identify_language, identify_target_language, set_identified_language
+from mtqa.text.language import (
+    identify_language,
+    identify_rows,
+    identify_target_language,
+    set_identified_language,
+)
 
 STDIN = "-"
 
@@ -81,6 +86,8 @@ def iter_units(path: str, chunk_size: int, input_format: str | None = None,
         document = Document(path=path, format=reader.format, segments=chunk)
         if language is not None:
             set_identified_language(document, identified)
+            if identified is None:
+                identify_rows(chunk, language)  # row by row: the same in any chunk
         yield Unit(document, first_index)
 
 
