@@ -146,7 +146,7 @@ class GatePolicy:
     # Fingerprints of accepted findings (see mtqa.gate.baseline); None = no baseline in use.
     baseline: frozenset[str] | None = None
     # The run's (review, fail) thresholds per comparison mode, to re-decide a segment whose
-    # major or critical finding is ignored, suppressed or accepted (see `gated_verdict`).
+    # major or critical finding is ignored or suppressed (see `gated_findings`).
     thresholds: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
     @classmethod
@@ -261,9 +261,11 @@ def gated_findings(findings: list[Finding], policy: GatePolicy) -> list[Finding]
         selected = [f for f in group if policy.selects(f.rule)]
         # A finding in the baseline is accepted with its segment as it was: it still counts.
         counted = [f for f in selected if not f.suppressed]
+        counted_ids = {id(f) for f in counted}
         result = group[0].result
         verdict = result.verdict
-        redecided = verdict in LEVELS and any(f.severity in REVIEW_SEVERITIES for f in group if f not in counted)
+        redecided = verdict in LEVELS and any(
+            f.severity in REVIEW_SEVERITIES for f in group if id(f) not in counted_ids)
         if redecided:
             verdict = verdict_at(result.to_dict(), policy.thresholds, [f.severity for f in counted if f.severity])
         counted_issue_dimensions = {_dimension(f) for f in counted if f.severity}
@@ -274,8 +276,8 @@ def gated_findings(findings: list[Finding], policy: GatePolicy) -> list[Finding]
                 # The reason may quote an issue set aside: say what stands without it.
                 finding.message = (f"{_dimension(finding)}: its signals put the segment at {verdict} without the "
                                    f"findings set aside (risk {result.risk:.2f})")
-            finding.verdict = verdict if finding in counted else result.verdict
-            if finding not in counted or finding.rule.endswith("/" + MIN_SCORE_SUFFIX):
+            finding.verdict = verdict if id(finding) in counted_ids else result.verdict
+            if id(finding) not in counted_ids or finding.rule.endswith("/" + MIN_SCORE_SUFFIX):
                 kept.append(finding)
             elif verdict in LEVELS:
                 finding.level = LEVELS[verdict]
