@@ -393,13 +393,8 @@ def is_valid_format(text: str, syntaxes: Iterable[str]) -> bool:
     syntaxes = set(syntaxes)
     if not syntaxes & PERCENT_SYNTAXES:
         return True
-    found = placeholders_in(text, syntaxes)
-    if any(p.conversion == "invalid" for p in found):
-        return False
-    rest = text
-    for placeholder in reversed(found):
-        rest = rest[:placeholder.start] + rest[placeholder.end:]
-    return "%" not in rest.replace("%%", "")
+    return not stray_percents(text, syntaxes, [text]) and all(
+        p.conversion != "invalid" for p in placeholders_in(text, syntaxes))
 
 
 def stray_percents(text: str, syntaxes: Iterable[str], sources: Iterable[str] = (),
