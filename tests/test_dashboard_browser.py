@@ -621,7 +621,9 @@ def reader_processes(server: Dashboard) -> list[psutil.Process]:
 
 def test_a_pathological_upload_neither_blocks_others_nor_outlives_its_session(dashboard, browser, tmp_path):
     one_line = tmp_path / "one-line.txt"
-    one_line.write_text("Word and word again without an end " * 90_000, "utf-8")  # 3 MB, no line break
+    # 9 MB, no line break: about 20 s to read, longer than another page takes to load on a busy
+    # machine (at 3 MB the read, 8 s, sometimes ended first in a full CI run)
+    one_line.write_text("Word and word again without an end " * 270_000, "utf-8")
     served = dashboard()
     uploader = browser()
     uploader.get(served.url)
