@@ -210,6 +210,12 @@ def sentences(driver) -> list:
     return driver.find_elements(By.CSS_SELECTOR, "span.mtqa-seg")
 
 
+def button(driver, label: str):
+    """The button whose text starts with `label`, once it is rendered (Streamlit renders a page
+    in pieces: the item's text can come before its buttons)."""
+    return wait_for(driver, lambda d: d.find_element(By.XPATH, f"//button[starts-with(normalize-space(.), '{label}')]"))
+
+
 def click(driver, element, attempts: int = 5) -> None:
     # Centred, so that Streamlit's sticky header cannot cover it; again when a re-render has
     # just moved something over it (the layout settles within moments).
@@ -511,11 +517,10 @@ def test_queue_shows_neighbours_previous_next_and_opens_a_clicked_row(dashboard,
     driver.get(served.url + "/?tab=Queue")
     assert wait_for(driver, lambda d: heading(d)).startswith("Item 1 of")
     wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".mtqa-item .mtqa-context"))  # the sentences around it
-    previous = driver.find_element(By.XPATH, "//button[starts-with(normalize-space(.), 'Previous')]")
-    assert not previous.is_enabled()
-    click(driver, driver.find_element(By.XPATH, "//button[starts-with(normalize-space(.), 'Next')]"))
+    assert not button(driver, "Previous").is_enabled()
+    click(driver, button(driver, "Next"))
     wait_for(driver, lambda d: heading(d).startswith("Item 2 of"))
-    click(driver, driver.find_element(By.XPATH, "//button[starts-with(normalize-space(.), 'Previous')]"))
+    click(driver, button(driver, "Previous"))
     wait_for(driver, lambda d: heading(d).startswith("Item 1 of"))
     grid = wait_for(driver, lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid='stDataFrame']"))
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", grid)
@@ -565,11 +570,11 @@ def test_a_narrow_window_collapses_the_sidebar_and_keeps_button_labels_whole(das
     wait_for(driver, lambda d: sidebar.size["width"] < 20)
     labels = ("Accept", "Save edit", "Reject", "Add note", "Previous", "Next")
     for label in labels:
-        button = driver.find_element(By.XPATH, f"//button[starts-with(normalize-space(.), '{label}')]")
+        found = button(driver, label)
         width, height, scroll_width = driver.execute_script(
-            "const b = arguments[0]; return [b.clientWidth, b.clientHeight, b.scrollWidth];", button)
+            "const b = arguments[0]; return [b.clientWidth, b.clientHeight, b.scrollWidth];", found)
         assert scroll_width <= width and height < 50, (label, width, height, scroll_width)
-        assert button.text.split("\n")[0].startswith(label)
+        assert found.text.split("\n")[0].startswith(label)
 
 
 # Issue 15, items 8 and 10: bad and pathological uploads
