@@ -421,7 +421,8 @@ def stray_percents(text: str, syntaxes: Iterable[str], sources: Iterable[str] = 
     return stray
 
 
-def _argument_style(placeholder: Placeholder) -> str:
+def argument_style(placeholder: Placeholder) -> str:
+    """How a `%` placeholder refers to its argument: "named", "numbered" or "unnumbered"."""
     return "named" if placeholder.syntax == "python" else "numbered" if placeholder.numbered else "unnumbered"
 
 
@@ -432,10 +433,10 @@ def mixed_arguments(source: Sequence[Placeholder], target: Sequence[Placeholder]
     `%s` (Python raises TypeError). Empty where the target refers to all one way, or the
     source itself mixes."""
     percent = [p for p in target if p.syntax in PERCENT_SYNTAXES]
-    source_styles = {_argument_style(p) for p in source if p.syntax in PERCENT_SYNTAXES}
-    if len(source_styles) != 1 or len({_argument_style(p) for p in percent}) < 2:
+    source_styles = {argument_style(p) for p in source if p.syntax in PERCENT_SYNTAXES}
+    if len(source_styles) != 1 or len({argument_style(p) for p in percent}) < 2:
         return []
-    return [p for p in percent if _argument_style(p) not in source_styles]
+    return [p for p in percent if argument_style(p) not in source_styles]
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:

@@ -16,6 +16,7 @@ from mtqa.text.placeholders import (
     PERCENT_SYNTAXES,
     SYNTAXES,
     Placeholder,
+    argument_style,
     compare,
     detect_syntaxes,
     is_valid_format,
@@ -161,9 +162,8 @@ def check_placeholders(segment: Segment) -> CheckOutcome:
 
 def _mixed_message(placeholder: Placeholder, target: list[Placeholder]) -> str:
     others = [p.text for p in target if p.syntax in PERCENT_SYNTAXES and p is not placeholder]
-    kind = "named" if placeholder.syntax == "python" else "numbered" if placeholder.numbered else "unnumbered"
-    return (f"{kind} placeholder {placeholder.text} beside {', '.join(others[:2])}: a format string takes its "
-            "arguments all one way")
+    return (f"{argument_style(placeholder)} placeholder {placeholder.text} beside {', '.join(others[:2])}: "
+            "a format string takes its arguments all one way")
 
 
 def _numbered(placeholder: Placeholder) -> list[str]:
