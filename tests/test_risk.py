@@ -120,3 +120,24 @@ def test_a_critical_finding_fails_the_segment_whatever_the_risk() -> None:
     assert decide(0.1, (0.5, 0.8), ["minor", "critical"], evidence=True) == "fail"
     assert decide(0.1, (0.5, 0.8), ["major"], evidence=True) == "review"
     assert decide(0.9, (0.5, 0.8), ["critical"], evidence=False) == "ok"
+
+
+def test_a_heading_is_judged_on_the_word_level_test_not_on_how_it_reads_as_a_sentence() -> None:
+    statistics = {"fluency.slor": (1.0, 0.5), "fluency.synonym_gain_bits": (3.0, 3.0)}
+    features = {name: FeatureWeight(*statistics[name], 1.0 if "gain" in name else -1.0) for name in statistics}
+    document = LinearRiskModel(0.0, features, review_threshold=0.5, fail_threshold=0.9)
+    risk = RiskModel("risk-test", {"document": document}, 0.5, 0.9)
+
+    def scored(kind: str, slor: float, gain: float):
+        fluency = DimensionResult(0.5, {"slor": slor, "synonym_gain_bits": gain})
+        return risk.combine(Segment("Uncontrolled anger", 0, 0, 18, kind=kind), {"fluency": fluency})
+
+    # A fragment reads badly as a sentence (low SLOR): that flags a sentence, not a heading.
+    assert scored("sentence", slor=-1.0, gain=0.0).verdict in ("review", "fail")
+    fragment = scored("heading", slor=-1.0, gain=0.0)
+    assert fragment.verdict == "ok" and fragment.risk < 0.5
+    # Nothing found by the word-level test puts it low, not at what the model says knowing nothing.
+    assert fragment.risk < risk.models["document"].risk({})[0]
+    # A word the test finds swapped flags it as it would a sentence.
+    swapped = scored("heading", slor=-1.0, gain=7.0)
+    assert swapped.verdict == "review" and swapped.reasons

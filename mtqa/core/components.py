@@ -44,12 +44,16 @@ class Feature:
 
     `direction` is +1 when a higher value means a better segment, -1 when it means a worse one,
     0 when it is neither (a base rate such as length, a description such as the backend used).
+    `whole_sentence` marks a value that judges the segment as a complete sentence (how natural
+    it reads, how it fits the sentences around it): a heading, a fragment by design, is not
+    judged on it (`mtqa.core.risk`).
     """
 
     key: str
     unit: str
     direction: Literal[-1, 0, 1]
     description: str
+    whole_sentence: bool = False
 
 
 @dataclass(frozen=True)

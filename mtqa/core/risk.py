@@ -11,10 +11,12 @@ segment counts as the training mean, so it adds nothing either way. Each mode ma
 own review/fail thresholds (chosen on its own labelled data); the file's global thresholds
 apply where it does not, and thresholds given in the settings override both.
 
-Headings are fragments by design ("‘Uncontrolled anger’"): the language model and the
-document-context fit judge them as if they were prose and would flag them for being short.
-So for a heading only the dimensions in `HEADING_DIMENSIONS` (grammar, checks) count, and
-a heading is put up for review only when those raise its risk (or a finding is major).
+Headings are fragments by design ("‘Uncontrolled anger’"): the language model's judgement of
+the segment as a sentence (SLOR, its least expected word) and the document-context fit would
+flag them for being short. So a heading is not judged on the features its component declares
+`whole_sentence` (`sentence_features`); what compares words or texts (grammar, checks, the
+word-level test, a source or reference) still counts, and a heading is put up for review
+only when that raises its risk (or a finding is major).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,8 +53,6 @@ REVIEW_SEVERITIES = ("major", "critical")
 FAIL_SEVERITY = "critical"
 # How the reason of a segment that nothing could judge starts (a skipped one that is prose).
 NOT_SCORED = "not scored"
-# The dimensions whose features count for a segment of kind "heading" (see the docstring).
-HEADING_DIMENSIONS = ("grammar", "checks")
 # Per mode, a feature that sets the base rate rather than pointing at a problem: a longer
 # source gives more room for error (MQM zh-en: 44% of the shortest fifth of segments has a
 # Major error, 77% of the longest), and a longer sentence of a rewritten text holds more words
@@ -195,7 +196,7 @@ class RiskModel:
             raw["risk"] = {"mode": mode, "model": self.version, "evidence": True, "contributions": {}}
             return SegmentResult(segment, scores, raw, issues, None, verdict, reasons if verdict != "ok" else [])
         if segment.kind == "heading":
-            values = {k: v for k, v in values.items() if k.split(".", 1)[0] in HEADING_DIMENSIONS}
+            values = {k: v for k, v in values.items() if k not in sentence_features()}
         risk, parts = self.models[mode].risk(values)
         decisive = decisive_risk(risk, segment.kind, parts)
         evidence = explain(parts, dims, issues)
@@ -214,6 +215,16 @@ class RiskModel:
         if LOCALISATION_MODE in self.models and is_localisation(segment, dims, language):
             return LOCALISATION_MODE
         return RISK_MODES[comparison_mode(segment, language)]
+
+
+@lru_cache(maxsize=1)
+def sentence_features() -> frozenset[str]:
+    """Risk-model names (`dimension.key`) of the registered components' features that judge a
+    segment as a complete sentence (`Feature.whole_sentence`): not counted for a heading."""
+    from mtqa.scorers.registry import components
+
+    return frozenset(name for name, feature in features_of(components().values()).items()
+                     if feature.whole_sentence)
 
 
 def decisive_risk(risk: float, kind: str | None, contributions: dict[str, float]) -> float:

@@ -411,11 +411,13 @@ SPEC = ComponentSpec(
         Feature("source_terms_missing", "count", -1, "of them, terms with no translation in the target"),
         Feature("lexicon", "name", 0, "the bilingual lexicon used"),
         # context mode
-        Feature("neighbour_similarity", "cosine", 1, "mean similarity with the neighbouring sentences"),
-        Feature("centroid_similarity", "cosine", 1, "similarity with the rest of the document"),
-        Feature("neighbour_z", "z", 1, "neighbour similarity within the document, length-adjusted"),
-        Feature("centroid_z", "z", 1, "document similarity within the document, length-adjusted"),
-        Feature("context_z", "z", 1, "neighbour and document similarity together"),
+        Feature("neighbour_similarity", "cosine", 1, "mean similarity with the neighbouring sentences",
+                whole_sentence=True),
+        Feature("centroid_similarity", "cosine", 1, "similarity with the rest of the document", whole_sentence=True),
+        Feature("neighbour_z", "z", 1, "neighbour similarity within the document, length-adjusted",
+                whole_sentence=True),
+        Feature("centroid_z", "z", 1, "document similarity within the document, length-adjusted", whole_sentence=True),
+        Feature("context_z", "z", 1, "neighbour and document similarity together", whole_sentence=True),
     ),
     rules=(MEANING_CHANGED, UNSUPPORTED_WORD, SOURCE_TERM_MISSING, OFF_CONTEXT),
 )
