@@ -116,6 +116,25 @@ def test_repeated_word_is_an_error_unless_it_is_a_name(harper_scorer):
     assert name_result.issues == []
 
 
+def test_a_demonstrative_that_disagrees_with_its_noun_is_found(harper_scorer):
+    spun = "“These [military] Aid is not just about our plans for cooperation.”"
+    object_position = "Craig had cared for those dancer."
+    (spun_result, object_result) = harper_scorer.score(segments(spun, object_position))
+    assert flagged(spun, spun_result) == ["These [military] Aid is"]
+    (issue,) = spun_result.issues
+    assert issue.rule == "grammar/determiner-number" and issue.suggestions == ["This [military] Aid is"]
+    assert "‘Aid is’ is singular" in issue.message
+    assert flagged(object_position, object_result) == ["those dancer"]
+
+
+def test_demonstratives_read_as_pronouns_or_conjunctions_are_not_flagged(harper_scorer):
+    correct = ["Because of this prices are rising.", "She said that children are welcome.",
+               "What matters these days is money.", "These military aid packages are large.",
+               "Those present were thanked.", "Sarah has sounded like these children.",
+               "These data show a trend, and this news is old."]
+    assert [r.issues for r in harper_scorer.score(segments(*correct))] == [[]] * len(correct)
+
+
 def test_allow_words_silence_lowercase_unknown_words(harper_scorer):
     text = "We run mtqa on every release."
     [plain] = harper_scorer.score(segments(text))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
-from mtqa.core.components import ComponentSpec
+from mtqa.core.components import ComponentSpec, Rule
 from mtqa.core.config import Settings
 from mtqa.core.errors import ConfigError
 from mtqa.scorers.grammar_common import FEATURES, BackendMatch, GrammarScorer, backend_rule
+from mtqa.text.agreement import determiner_disagreements
 from mtqa.text.language import primary
 
 if TYPE_CHECKING:
@@ -43,6 +44,12 @@ WORD_FORM_RULES = frozenset(
     {"SpellCheck", "OrthographicConsistency", "TransposedSpace", "RepeatedWords", "MassNouns"}
 )
 UNKNOWN_WORD_RULES = frozenset({"SpellCheck"})
+# mtqa's own check beside Harper's lints: Harper does not check it (LanguageTool does).
+DETERMINER_NUMBER = Rule(
+    "grammar/determiner-number", "a demonstrative that disagrees in number with its noun ('These Aid is')",
+    explanation="With Harper only (LanguageTool has its own rules): 'these'/'those' before a noun and a singular "
+    "verb, or a demonstrative before a noun of the other number that ends the phrase. Rewriters that swap a "
+    "plural noun for a singular synonym leave this behind (mtqa.text.agreement).")
 
 
 def dialect_for(language: str) -> harper.Dialect:
@@ -105,6 +112,12 @@ class HarperGrammarScorer(GrammarScorer):
             )
             for rule, rule_lints in lints.items()
             for lint in rule_lints
+        ] + [
+            BackendMatch(start=found.start, end=found.end, rule=DETERMINER_NUMBER.id, kind="Agreement",
+                         message=f"‘{found.determiner}’ does not agree in number with ‘{found.noun}’"
+                         + (f" (‘{found.noun} {found.verb}’ is singular)" if found.verb else ""),
+                         suggestions=(found.replacement + text[found.start + len(found.determiner):found.end],))
+            for found in determiner_disagreements(text)
         ]
 
     def _backend_signature(self) -> dict[str, Any]:
@@ -113,4 +126,4 @@ class HarperGrammarScorer(GrammarScorer):
 
 SPEC = ComponentSpec("grammar", "harper", HarperGrammarScorer,
                      "Harper, an offline English grammar checker", features=FEATURES,
-                     rules=(HarperGrammarScorer.rule,), languages=HarperGrammarScorer.languages)
+                     rules=(HarperGrammarScorer.rule, DETERMINER_NUMBER), languages=HarperGrammarScorer.languages)
