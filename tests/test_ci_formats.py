@@ -312,3 +312,14 @@ def test_text_lists_a_segments_findings_in_reading_order():
     })
     text = render(make_report(article), "text")
     assert text.index("grammar/AGREEMENT") < text.index("checks/number-mismatch") < text.index("grammar/SPELL")
+
+
+def test_text_shows_what_the_gate_counts():
+    text = render(sample_report(GatePolicy(ignore=("grammar/SPELL",))), "text")
+    assert "grammar/AGREEMENT" in text and "grammar/SPELL" not in text and "Unknown word" not in text
+    # "Prices ..." is flagged for drift, which its line's marker ignores: not listed
+    assert "Prices rose" not in text
+    assert "docs/article.md: 4 segments scored: 2 ok, 1 review, 1 fail (1 skipped: page furniture, empty, or not " \
+        "scored); 1 listed after --select/--ignore" in text
+    everything_ignored = render(sample_report(GatePolicy(ignore=("*",))), "text")
+    assert "FAIL" not in everything_ignored and "REVIEW" not in everything_ignored

@@ -166,6 +166,9 @@ def test_parse_share_rejects(bad):
 def test_rule_matches():
     assert rule_matches("grammar/X", "grammar") and rule_matches("grammar/X", "*")
     assert rule_matches("grammar/X", "Grammar/x") and not rule_matches("grammar/X", "gram")
+    # a family as `mtqa rules` lists it matches its members
+    assert rule_matches("grammar/harper/SpellCheck", "grammar/harper/*")
+    assert not rule_matches("grammar/languagetool/X", "grammar/harper/*")
 
 
 def test_parse_markers():
@@ -256,12 +259,12 @@ def test_bad_flags_are_usage_errors(argv):
 
 def test_tool_mtqa_table(tmp_path, monkeypatch):
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.mtqa]\nselect = ["grammar"]\nignore = ["grammar/SPELL"]\nmax-flagged = "10%"\n'
+        '[tool.mtqa]\nselect = ["grammar"]\nignore = ["grammar/harper/SpellCheck"]\nmax-flagged = "10%"\n'
         'baseline = "mtqa-baseline.json"\n\n[tool.mtqa.min-scores]\ndrift = 0.3\n', "utf-8")
     monkeypatch.chdir(tmp_path)
     settings = load_settings()
     policy = GatePolicy.from_settings(settings)
-    assert policy.select == ("grammar",) and policy.ignore == ("grammar/SPELL",)
+    assert policy.select == ("grammar",) and policy.ignore == ("grammar/harper/SpellCheck",)
     assert policy.max_flagged == pytest.approx(0.1) and policy.min_scores == {"drift": 0.3}
     assert settings.baseline == Path("mtqa-baseline.json")
     # flags override the file
@@ -271,6 +274,9 @@ def test_tool_mtqa_table(tmp_path, monkeypatch):
 @pytest.mark.parametrize("table, message", [
     ('select = "grammar"', "select must be a list"),
     ('ignore = ["spelling"]', "must start with one of"),
+    # a misspelt rule would ignore nothing: the gate would check other than it says
+    ('ignore = ["checks/placeholder-renamd"]', "did you mean 'checks/placeholder-renamed'?"),
+    ('select = ["grammar/harpr"]', "no rule is 'grammar/harpr'"),
     ('max-flagged = "lots"', "max_flagged must be a share"),
     ("min-scores = { grammar = 2 }", "between 0 and 1"),
     ("min-scores = { style = 0.5 }", "unknown dimension"),

@@ -13,6 +13,7 @@ accepted findings, the `fail_on` verdict level, and the per-file `max_flagged` b
 from __future__ import annotations
 
 import bisect
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,7 +26,16 @@ from mtqa.core.errors import ConfigError
 from mtqa.core.risk import FAIL_SEVERITY, REVIEW_SEVERITIES, verdict_at
 from mtqa.gate.baseline import assign_fingerprints
 from mtqa.gate.report import VERDICT_RANK, Report
-from mtqa.gate.rules import COMBINED_RULE, MIN_SCORE_SUFFIX, RISK_SUFFIX, canonical_rule_id, issue_rule_id, rule_matches
+from mtqa.gate.rules import (
+    COMBINED_RULE,
+    MIN_SCORE_SUFFIX,
+    RISK_SUFFIX,
+    canonical_rule_id,
+    issue_rule_id,
+    known_rule_ids,
+    names_a_rule,
+    rule_matches,
+)
 
 if TYPE_CHECKING:
     from mtqa.core.config import Settings
@@ -127,6 +137,12 @@ def validate_settings(settings: Settings) -> None:
             if head != "*" and head not in rule_dimensions(head):
                 raise ConfigError(f"{name}: rule {pattern!r} must start with one of "
                                   f"{', '.join(rule_dimensions(head))}")
+            # A misspelt rule would select or ignore nothing, silently: a gate that checks less than it says.
+            known = known_rule_ids(rule_dimensions(head)[:-1])
+            if not names_a_rule(pattern, known):
+                nearest = difflib.get_close_matches(pattern.strip(), known, n=1)
+                hint = f" (did you mean {nearest[0]!r}?)" if nearest else ""
+                raise ConfigError(f"{name}: no rule is {pattern!r} or under it{hint}; `mtqa rules` lists them")
     if not isinstance(settings.min_scores, Mapping):
         raise ConfigError(f"min_scores must be a table of dimension = score, not {settings.min_scores!r}")
     for dimension, minimum in settings.min_scores.items():

@@ -63,9 +63,10 @@ def issue_rule_id(issue: Issue) -> str:
 
 
 def rule_matches(rule: str, pattern: str) -> bool:
-    """`grammar` matches `grammar/X` and `grammar`; `*` matches everything; case-insensitive.
-    An id of an earlier release in `pattern` matches the rule it names today."""
-    pattern = canonical_rule_id(pattern.strip())
+    """`grammar` matches `grammar/X` and `grammar`; `*` matches everything, and a family as
+    `mtqa rules` lists it (`grammar/harper/*`) its members; case-insensitive. An id of an
+    earlier release in `pattern` matches the rule it names today."""
+    pattern = canonical_rule_id(pattern.strip()).removesuffix("/*")
     rule, pattern = rule.casefold(), pattern.casefold()
     return pattern == "*" or rule == pattern or rule.startswith(pattern + "/")
 
@@ -98,3 +99,23 @@ def find_rule(rule_id: str) -> Rule | None:
     known = all_rules()
     exact = [rule for rule in known if rule.id.casefold() == rule_id.casefold()]
     return exact[0] if exact else next((rule for rule in known if rule.matches(rule_id)), None)
+
+
+def known_rule_ids(dimensions: tuple[str, ...]) -> list[str]:
+    """Every rule id a finding can have: the registered components' (a family ends in `/*`)
+    and the gate's own."""
+    from mtqa.scorers.registry import rules
+
+    return [rule.id for rule in rules() + gate_rules(dimensions)] + [COMBINED_RULE, TOO_LONG_RULE]
+
+
+def names_a_rule(pattern: str, known: list[str]) -> bool:
+    """Whether `pattern` matches a rule of `known` (a family matches any name under it)."""
+    pattern = canonical_rule_id(pattern.strip()).removesuffix("/*").casefold()
+    if pattern == "*" or "/" not in pattern:
+        return True
+    for rule_id in known:
+        base = rule_id.removesuffix("/*")
+        if rule_matches(base, pattern) or (rule_id.endswith("/*") and pattern.startswith(base.casefold() + "/")):
+            return True
+    return False
