@@ -196,6 +196,19 @@ def test_glossary_violations_suggest_the_expected_term() -> None:
     assert found == [("checks/glossary", ["Bestellung", "Auftrag"]), ("checks/do-not-translate", ["Acme Cloud"])]
 
 
+def test_a_rows_language_column_picks_its_terms_from_a_multilingual_glossary() -> None:
+    from mtqa.readers import read_text
+
+    table = ("source\ttarget\tlocale\n"
+             "Open the help page.\tÖffnen Sie die Hilfeseite.\tde-DE\n"
+             "Open the help page.\tOuvrez la page d'aide.\tfr\n"
+             "Open the help page.\tOuvrez l'aide en ligne.\tfr\n")
+    rows = read_text("strings.tsv", table, "tsv").segments
+    scorer = ChecksScorer(Settings(glossary=L10N / "glossary_en_de.tbx"))
+    found = [[(i.rule, i.suggestions) for i in r.issues if i.rule == "checks/glossary"] for r in scorer.score(rows)]
+    assert found == [[], [], [("checks/glossary", ["page d'aide"])]]
+
+
 def test_checks_scorer_uses_the_glossary_setting_and_reports_untranslated_units_unless_turned_off() -> None:
     assert "glossary" not in ChecksScorer(Settings()).checks
     scorer = ChecksScorer(Settings(glossary=L10N / "glossary_en_de.tsv", include_untranslated=True))

@@ -46,7 +46,7 @@ def document_context(segment: Segment) -> str:
     document = segment.document
     if document is None:
         return ""
-    languages = f"{segment.meta.get('source_lang') or document.source_lang or ''}>{segment.target_language() or ''}"
+    languages = f"{segment.source_language_tag() or ''}>{segment.target_language() or ''}"
     if segment.kind == "row" or segment.source or segment.reference:
         return languages
     return f"{languages}|{document.content_hash}"

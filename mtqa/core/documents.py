@@ -72,6 +72,12 @@ class Segment:
         the document's; None where neither says."""
         return self.meta.get("target_lang") or (self.document.target_lang if self.document else None)
 
+    def source_language_tag(self) -> str | None:
+        """The source's language tag as declared: the row's (a table's source language column),
+        else the document's; None where neither says (`mtqa.text.language.source_language`
+        also reads the source's text)."""
+        return self.meta.get("source_lang") or (self.document.source_lang if self.document else None)
+
     def language(self, default: str) -> str:
         """Primary subtag of the target language (`target_language`), else of `default` (e.g. "en")."""
         tag = self.target_language() or default

@@ -60,7 +60,7 @@ def source_language(segment: Segment) -> str:
     """The source's language: declared by the row (a table's source language column) or the
     file, else "en" when it reads as English, else what its script says (Chinese, Japanese,
     Korean), else unknown ("")."""
-    declared = primary(segment.meta.get("source_lang") or (segment.document.source_lang if segment.document else None))
+    declared = primary(segment.source_language_tag())
     if declared:
         return declared
     source = segment.source or ""

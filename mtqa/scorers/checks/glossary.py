@@ -39,7 +39,8 @@ def glossary_issues(segment: Segment, terms: Iterable[Term]) -> list[Issue]:
 
 
 def glossary_check(settings: Settings) -> CheckFunction | None:
-    """The glossary of `settings.glossary`, for the language pair of each segment's file."""
+    """The glossary of `settings.glossary`, for the language pair of each segment (its row's, a
+    table's language columns, else its file's)."""
     if settings.glossary is None:
         return None
     path = settings.glossary
@@ -48,8 +49,7 @@ def glossary_check(settings: Settings) -> CheckFunction | None:
     def check_glossary(segment: Segment) -> CheckOutcome:
         if not segment.source:
             return CheckOutcome()
-        document = segment.document
-        terms = load_glossary(path, document and document.source_lang, document and document.target_lang)
+        terms = load_glossary(path, segment.source_language_tag(), segment.target_language())
         issues = glossary_issues(segment, terms)
         raw: dict[str, Any] = {"glossary_violations": len(issues)}
         return CheckOutcome(True, issues, raw)
