@@ -312,6 +312,20 @@ def test_every_chunk_of_a_table_gets_the_language_of_its_whole_file(tmp_path: Pa
     assert all(u.document.meta == {} for u in iter_units(str(german), 2))  # identification off
 
 
+def test_a_template_reaches_a_ray_worker_as_a_template(tmp_path: Path) -> None:
+    from mtqa.scorers.checks import ChecksScorer
+
+    template = tmp_path / "messages.pot"
+    template.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                        'msgid "Save changes"\nmsgstr ""\n\nmsgid "Delete %(name)s"\nmsgstr ""\n', "utf-8")
+    document = read_path(str(template))
+    sent = document_from_json(json.loads(json.dumps(document_to_json(document))))  # to a Ray worker
+    assert sent.meta == document.meta and sent.meta.get("template")
+    scorer = ChecksScorer(Settings())
+    # an empty unit of a template is work to do, not an empty target, on the worker as here
+    assert not any(scorer.accepts(segment, "de") for segment in [*sent.segments, *document.segments])
+
+
 def test_batch_reads_a_table_cut_into_chunks_in_the_same_language_as_check(pipeline: Pipeline,
                                                                            tmp_path: Path) -> None:  # fmt: skip
     table = _ui_table(tmp_path / "corpus" / "ui.tsv", GERMAN_UI)

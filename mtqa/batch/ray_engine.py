@@ -42,8 +42,9 @@ def document_to_json(document: Document) -> dict[str, Any]:
     return {
         "path": document.path, "format": document.format, "text": document.text,
         "source_lang": document.source_lang, "target_lang": document.target_lang,
-        # the file's language decision (mtqa.batch.units), so that a worker does not make its own
-        "meta": {k: v for k, v in document.meta.items() if k == "identified_language"},
+        # everything scoring reads of the file: its language decision (mtqa.batch.units), so that
+        # a worker does not make its own; whether it is a template (its empty units are not judged)
+        "meta": document.meta,
         "segments": [{name: getattr(s, name) for name in SEGMENT_FIELDS} for s in document.segments],
     }
 
