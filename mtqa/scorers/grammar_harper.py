@@ -121,7 +121,8 @@ class HarperGrammarScorer(GrammarScorer):
         ]
 
     def _backend_signature(self) -> dict[str, Any]:
-        return {"version": version("harper-py"), "dialect": self.dialect.name.lower()}
+        return {"version": version("harper-py"), "dialect": self.dialect.name.lower(),
+                "own_rules": DETERMINER_NUMBER.id.removeprefix("grammar/")}
 
 
 SPEC = ComponentSpec("grammar", "harper", HarperGrammarScorer,
