@@ -117,6 +117,17 @@ FORMAT_PAIRS = [
     ("python-format", "%d%% done", "%d%% erledigt", "ok"),
     ("java-format", "Delete {0}?", "L'effacer {0} ?", "break"),  # the apostrophe quotes {0}
     ("java-format", "Delete {0}?", "L''effacer {0} ?", "ok"),
+    # the format type of an argument: any object, a number (number, choice) or a date (date, time)
+    ("java-format", "{0,number} files", "{0} Dateien", "break"),
+    ("java-format", "{0} files", "{0,number} Dateien", "break"),
+    ("java-format", "on {0,date}", "am {0,number}", "break"),
+    ("java-format", "on {0,date,short}", "um {0,time,long}", "ok"),
+    ("java-format", "{0,number,integer} files", "{0,number,#.##} Dateien", "ok"),
+    ("java-format", "{0,choice,0#no files|1#one file}", "{0} Dateien", "break"),
+    ("java-format", "{0,number} files", "{0,choice,0#keine|1#eine} Datei", "ok"),  # a choice takes a number
+    ("java-format", "{0} files", "{0,choice,0#keine|1#eine} Datei", "break"),
+    ("java-format", "{0} of {0,number}", "{0} von {0}", "break"),  # the argument is a number
+    ("java-format", "{1,number} of {0}", "{0} von {1}", "break"),
 ]
 
 

@@ -475,6 +475,28 @@ class PlaceholderDifferences:
     shifted: list[Placeholder] = field(default_factory=list)
 
 
+# java.text.MessageFormat format types by what msgfmt --check-format tells apart (GNU gettext,
+# format-java): {0} takes any object, number and choice a number, date and time a date.
+JAVA_FORMAT_TYPES = {"": "object", "number": "number", "choice": "number", "date": "date", "time": "date"}
+
+
+def java_argument_types(placeholders: Iterable[Placeholder]) -> dict[str, str]:
+    """The format type of each argument of a java-format string's brace placeholders: the
+    first one given other than `object` ({0} beside {0,number} is a number); an argument with
+    a type MessageFormat does not know is left out."""
+    types: dict[str, str] = {}
+    for placeholder in placeholders:
+        if placeholder.syntax != "brace":
+            continue
+        written = placeholder.text[1:-1].split(",", 2)
+        kind = JAVA_FORMAT_TYPES.get(written[1].strip() if len(written) > 1 else "")
+        if kind is None:
+            types[placeholder.key] = "unknown"
+        elif types.get(placeholder.key, "object") == "object":
+            types[placeholder.key] = kind
+    return {key: kind for key, kind in types.items() if kind != "unknown"}
+
+
 def compare(source: Sequence[Placeholder], target: Sequence[Placeholder],
             allowed: Sequence[Placeholder] = (), lenient: bool = False) -> PlaceholderDifferences:
     """Placeholders of the source missing from the target, added to it, renamed (a missing and

@@ -20,6 +20,7 @@ from mtqa.text.placeholders import (
     compare,
     detect_syntaxes,
     is_valid_format,
+    java_argument_types,
     message_format_problems,
     mixed_arguments,
     placeholders_in,
@@ -48,8 +49,9 @@ PLACEHOLDER_ADDED = Rule(
 PLACEHOLDER_RENAMED = Rule(
     "checks/placeholder-renamed", "a placeholder of the source written differently in the target",
     severity="major", penalty=0.4,
-    explanation="%(detail)s -> %(details)s, {count} -> {anzahl}, %d -> %s: names and conversions are code, "
-    "not text, and must be copied exactly." + DECLARED)
+    explanation="%(detail)s -> %(details)s, {count} -> {anzahl}, %d -> %s, and in a java-format string "
+    "{0,number} -> {0} (an argument's format type: msgfmt tells any object, a number and a date apart): names "
+    "and conversions are code, not text, and must be copied exactly." + DECLARED)
 PLACEHOLDER_ORDER = Rule(
     "checks/placeholder-order", "unnumbered placeholders in another order than the source's", severity="major",
     penalty=0.3,
@@ -149,8 +151,10 @@ def check_placeholders(segment: Segment) -> CheckOutcome:
                                            severity=breaks))
     issues += [PLACEHOLDER_MIXED.at(p.start, p.end, _mixed_message(p, target), _numbered(p), severity=breaks)
                for p in mixed_arguments(source, target)[:1]]
-    if "java-format" in segment.meta.get("flags", ()) and not quoted_spans(segment.source):
-        issues += _apostrophe_issues(segment.text, target, breaks)
+    if "java-format" in segment.meta.get("flags", ()):
+        if not quoted_spans(segment.source):
+            issues += _apostrophe_issues(segment.text, target, breaks)
+        issues += _java_type_issues(source, target, breaks)
     if "brace" in syntaxes:
         issues += [MESSAGE_FORMAT.at(p.start, p.end, p.message, p.suggestions)
                    for p in message_format_problems(segment.text, segment.source)]
@@ -184,6 +188,23 @@ def _apostrophe_issues(text: str, target: list[Placeholder], breaks: Severity | 
         else:
             issues.append(APOSTROPHE.at(start, start + 1, "the apostrophe starts quoted text in a MessageFormat "
                                         "pattern and is not printed; write it as ''", ["''"]))
+    return issues
+
+
+def _java_type_issues(source: list[Placeholder], target: list[Placeholder], breaks: Severity | None) -> list[Issue]:
+    """An argument formatted as another type than the source's ({0,number} -> {0}): MessageFormat
+    formats it, but msgfmt --check-format rejects the catalogue."""
+    expected = java_argument_types(source)
+    written = java_argument_types(target)
+    issues = []
+    for key, kind in written.items():
+        if key in expected and expected[key] != kind:
+            where = next(p for p in target if p.syntax == "brace" and p.key == key)
+            wanted = next(p.text for p in source if p.syntax == "brace" and p.key == key and
+                          java_argument_types([p]).get(key) == expected[key])
+            issues.append(PLACEHOLDER_RENAMED.at(where.start, where.end, f"{where.text} formats argument {key} as "
+                                                 f"another type than the source's {wanted}: msgfmt rejects the "
+                                                 "catalogue", [wanted], severity=breaks))
     return issues
 
 
