@@ -128,6 +128,11 @@ FORMAT_PAIRS = [
     ("java-format", "{0} files", "{0,choice,0#keine|1#eine} Datei", "break"),
     ("java-format", "{0} of {0,number}", "{0} von {0}", "break"),  # the argument is a number
     ("java-format", "{1,number} of {0}", "{0} von {1}", "break"),
+    ("qt-format", "%1 of %2", "%2 von %1", "ok"),
+    ("qt-format", "%L1 files", "%1 Dateien", "ok"),
+    ("qt-format", "%1 files", "%L1 Dateien", "break"),  # msgfmt: the msgid is simple, the msgstr not
+    ("qt-plural-format", "%n files", "%Ln Dateien", "ok"),
+    ("qt-plural-format", "%n files", "Dateien", "break"),  # the count is an argument too
 ]
 
 

@@ -16,6 +16,7 @@ Syntaxes (as `msgfmt --check-format`, Weblate and pofilter know them):
 | `double-brace` | `{{name}}` `{{ name|upper }}` (Mustache, Angular, Jinja, i18next) | name |
 | `dollar-brace` | `${name}` (JavaScript templates, Java EL, shell) | name |
 | `qt` | `%1` `%L2` (Qt, KDE) | number |
+| `qt-plural` | `%n` `%Ln` (Qt's plural count, with `qt`) | `n` |
 
 Which syntax applies: a PO entry's flags (`c-format`, `python-format`, `python-brace-format`,
 `qt-format`, ... and their `no-*-format`) decide (`syntaxes_of_flags`); elsewhere
@@ -33,7 +34,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-SYNTAXES = ("printf", "python", "javascript", "brace", "double-brace", "dollar-brace", "qt")
+SYNTAXES = ("printf", "python", "javascript", "brace", "double-brace", "dollar-brace", "qt", "qt-plural")
 # Syntaxes of `%` conversions; each reads them by its language's rules (see `_conversion_class`).
 PERCENT_SYNTAXES = frozenset({"printf", "python", "javascript"})
 
@@ -53,7 +54,7 @@ FLAG_SYNTAXES: dict[str, tuple[str, ...]] = {
     "perl-brace-format": ("brace",),
     "qt-format": ("qt",),
     "kde-format": ("qt",),
-    "qt-plural-format": ("qt",),
+    "qt-plural-format": ("qt", "qt-plural"),
     "sh-format": ("dollar-brace",),
 }
 # Conversions that take the same argument, as `msgfmt --check-format` compares them (GNU gettext,
@@ -81,6 +82,7 @@ _PYTHON_NAMED = re.compile(
 _DOUBLE_BRACE = re.compile(r"\{\{\s*(?P<name>[^{}|\s]+)[^{}]*\}\}")
 _DOLLAR_BRACE = re.compile(r"\$\{\s*(?P<name>[^{}\s]+?)\s*\}")
 _QT = re.compile(r"(?<![%\d])%L?(?P<number>[1-9]\d?)(?!\d)")
+_QT_COUNT = re.compile(r"%L?n")
 # A brace field's name: `name`, `0`, `name.attr`, `name[0]`, or empty (auto-numbered).
 _FIELD = re.compile(r"(?P<name>[^\W\d]\w*|\d+)?(?P<rest>(?:\.\w+|\[[^\]]*\])*)(?:!(?P<conversion>[rsa]))?"
                     r"(?::(?P<spec>[^{}]*))?")
@@ -227,7 +229,7 @@ def placeholders_in(text: str, syntaxes: Iterable[str], conservative: bool = Fal
     if "brace" in syntaxes:  # an ICU argument's span holds the fields of its sub-messages
         for placeholder in [p for p in _brace_fields(text) if free(p.start, p.end)]:
             add(placeholder)
-    if syntaxes & (PERCENT_SYNTAXES | {"qt"}):
+    if syntaxes & (PERCENT_SYNTAXES | {"qt", "qt-plural"}):
         for m in re.finditer("%%", text):  # the escaped percent sign
             if free(m.start(), m.end()):
                 taken[m.start():m.end()] = b"\x01\x01"
@@ -256,6 +258,10 @@ def placeholders_in(text: str, syntaxes: Iterable[str], conservative: bool = Fal
         for m in _QT.finditer(text):
             if free(m.start(), m.end()):
                 add(Placeholder(m.group(), m.start(), m.end(), "qt", m["number"]))
+    if "qt-plural" in syntaxes:
+        for m in _QT_COUNT.finditer(text):
+            if free(m.start(), m.end()):
+                add(Placeholder(m.group(), m.start(), m.end(), "qt", "n"))
     return sorted(found, key=lambda p: p.start)
 
 

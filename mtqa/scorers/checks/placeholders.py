@@ -155,6 +155,11 @@ def check_placeholders(segment: Segment) -> CheckOutcome:
         if not quoted_spans(segment.source):
             issues += _apostrophe_issues(segment.text, target, breaks)
         issues += _java_type_issues(source, target, breaks)
+    if "qt-format" in segment.meta.get("flags", ()) and all(_simple_qt(p) for p in source):
+        issues += [PLACEHOLDER_RENAMED.at(p.start, p.end, f"{p.text} has an 'L' flag or a two-digit argument number "
+                                          "that the source's placeholders do not: msgfmt rejects the catalogue",
+                                          [p.text.replace("L", "")] if "L" in p.text else [], severity=breaks)
+                   for p in target if not _simple_qt(p)]
     if "brace" in syntaxes:
         issues += [MESSAGE_FORMAT.at(p.start, p.end, p.message, p.suggestions)
                    for p in message_format_problems(segment.text, segment.source)]
@@ -189,6 +194,12 @@ def _apostrophe_issues(text: str, target: list[Placeholder], breaks: Severity | 
             issues.append(APOSTROPHE.at(start, start + 1, "the apostrophe starts quoted text in a MessageFormat "
                                         "pattern and is not printed; write it as ''", ["''"]))
     return issues
+
+
+def _simple_qt(placeholder: Placeholder) -> bool:
+    """A Qt placeholder without an `L` flag or a two-digit argument number (msgfmt's "simple"
+    qt-format string has only such)."""
+    return placeholder.syntax != "qt" or (len(placeholder.key) == 1 and "L" not in placeholder.text)
 
 
 def _java_type_issues(source: list[Placeholder], target: list[Placeholder], breaks: Severity | None) -> list[Issue]:
